@@ -1,0 +1,64 @@
+package cn.tongban.database;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The embedded default: when no database URL is configured ({@code TONGBAN_DB_URL}), the hub runs
+ * a real PostgreSQL 17 of its own with its data under {@code ./data/postgres}, so a fresh machine
+ * needs no setup. It runs with fsync off: fine for a demo and for tests, never for production.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnExpression("'${spring.datasource.url:}'.isEmpty()")
+@EnableConfigurationProperties(EmbeddedDatabaseConfiguration.EmbeddedProperties.class)
+class EmbeddedDatabaseConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabaseConfiguration.class);
+
+    /**
+     * @param dataDir where the cluster lives between runs
+     * @param port 0 picks a free port
+     * @param clean start from an empty cluster (tests)
+     */
+    @ConfigurationProperties("tongban.database.embedded")
+    record EmbeddedProperties(Path dataDir, int port, boolean clean) {
+        EmbeddedProperties {
+            dataDir = dataDir == null ? Path.of("data", "postgres") : dataDir;
+        }
+    }
+
+    @Bean(destroyMethod = "close")
+    EmbeddedPostgres embeddedPostgres(EmbeddedProperties properties) throws IOException {
+        Path dir = properties.dataDir().toAbsolutePath();
+        Files.createDirectories(dir);
+        EmbeddedPostgres.Builder builder =
+                EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(properties.clean());
+        if (properties.port() > 0) {
+            builder.setPort(properties.port());
+        }
+        EmbeddedPostgres postgres = builder.start();
+        log.info("embedded PostgreSQL on port {} with data in {}", postgres.getPort(), dir);
+        return postgres;
+    }
+
+    @Bean(destroyMethod = "close")
+    DataSource dataSource(EmbeddedPostgres postgres) {
+        HikariDataSource dataSource = new HikariDataSource();
+        dataSource.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
+        dataSource.setUsername("postgres");
+        dataSource.setMaximumPoolSize(16);
+        dataSource.setPoolName("tongban-embedded");
+        return dataSource;
+    }
+}

@@ -1,0 +1,142 @@
+package cn.tongban.security;
+
+import cn.tongban.history.ChangeLog;
+import cn.tongban.security.internal.AccountRepository;
+import cn.tongban.security.internal.AccountRepository.StoredAccount;
+import cn.tongban.web.ApiException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * 账号: people's logins and participants' system credentials. Secrets are stored hashed and
+ * shown once, at issue; a revoked credential stops working on the next request.
+ */
+@Service
+public class Accounts {
+
+    private final AccountRepository repository;
+    private final PasswordEncoder passwords;
+    private final ChangeLog changes;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    Accounts(AccountRepository repository, PasswordEncoder passwords, ChangeLog changes, Clock clock) {
+        this.repository = repository;
+        this.passwords = passwords;
+        this.changes = changes;
+        this.clock = clock;
+    }
+
+    /** A credential as listed: never its secret. */
+    public record CredentialView(
+            String keyId, Set<Role> roles, Instant createdAt, String createdBy, Instant revokedAt) {}
+
+    /** A newly issued credential: the only time the secret is shown. */
+    public record IssuedCredential(String keyId, String secret, Instant createdAt) {}
+
+    @Transactional
+    public IssuedCredential issueSystemCredential(String participantUscc, Actor actor) {
+        requireManager(participantUscc, actor);
+        String keyId = "sys-" + HexFormat.of().formatHex(randomBytes(6));
+        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(32));
+        Instant now = clock.instant();
+        repository.insert(new StoredAccount(
+                keyId,
+                "SYSTEM",
+                participantUscc,
+                Set.of(Role.SYSTEM),
+                "{sm3}" + passwordSm3(secret),
+                null,
+                now,
+                actor.name(),
+                null));
+        changes.record(actor.name(), "credential", keyId, "issued", null, Map.of("participant", participantUscc));
+        return new IssuedCredential(keyId, secret, now);
+    }
+
+    public List<CredentialView> systemCredentials(String participantUscc, Actor actor) {
+        requireManager(participantUscc, actor);
+        return repository.ofParticipant(participantUscc, "SYSTEM").stream()
+                .map(a -> new CredentialView(a.username(), a.roles(), a.createdAt(), a.createdBy(), a.revokedAt()))
+                .toList();
+    }
+
+    @Transactional
+    public void revokeSystemCredential(String participantUscc, String keyId, Actor actor) {
+        requireManager(participantUscc, actor);
+        StoredAccount account = repository
+                .find(keyId)
+                .filter(a ->
+                        participantUscc.equals(a.participantUscc()) && a.kind().equals("SYSTEM"))
+                .orElseThrow(() -> ApiException.notFound("credential"));
+        if (account.revokedAt() != null) {
+            return;
+        }
+        repository.revoke(keyId, clock.instant(), actor.name());
+        changes.record(actor.name(), "credential", keyId, "revoked", Map.of("participant", participantUscc), null);
+    }
+
+    /** Creates a person's login; the password is hashed with bcrypt. */
+    @Transactional
+    public void createPerson(
+            String username,
+            String password,
+            String displayName,
+            String participantUscc,
+            Set<Role> roles,
+            Actor actor) {
+        if (!actor.isPlatformAdmin()) {
+            throw ApiException.forbidden("only a platform administrator creates logins");
+        }
+        if (repository.exists(username)) {
+            throw ApiException.conflict("username", "unique", "the username is taken");
+        }
+        repository.insert(new StoredAccount(
+                username,
+                "PERSON",
+                participantUscc,
+                roles,
+                passwords.encode(password),
+                displayName,
+                clock.instant(),
+                actor.name(),
+                null));
+        changes.record(
+                actor.name(),
+                "account",
+                username,
+                "created",
+                null,
+                Map.of("participant", String.valueOf(participantUscc), "roles", roles));
+    }
+
+    public boolean exists(String username) {
+        return repository.exists(username);
+    }
+
+    private static void requireManager(String participantUscc, Actor actor) {
+        if (!(actor.isPlatformAdmin() || (actor.belongsTo(participantUscc) && actor.has(Role.DEPARTMENT_ADMIN)))) {
+            throw ApiException.forbidden(
+                    "only the participant's administrator or a platform administrator manages its credentials");
+        }
+    }
+
+    private byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    private static String passwordSm3(String secret) {
+        return cn.tongban.signing.Sm3.hex(secret);
+    }
+}

@@ -1,0 +1,81 @@
+package cn.tongban.security.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Never anonymous: every API call is authenticated with HTTP Basic (the way Confluent and most
+ * government systems' clients send credentials); only health and the API description are open.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http) throws Exception {
+        http.authorizeHttpRequests(requests -> requests.requestMatchers(
+                                "/actuator/health",
+                                "/actuator/health/**",
+                                "/v3/api-docs/**",
+                                "/swagger-ui/**",
+                                "/swagger-ui.html",
+                                "/error")
+                        .permitAll()
+                        .anyRequest()
+                        .authenticated())
+                .httpBasic(basic -> basic.authenticationEntryPoint((request, response, e) -> problem(
+                        response,
+                        HttpStatus.UNAUTHORIZED,
+                        "authentication required: HTTP Basic with a login or a system credential")))
+                .exceptionHandling(handling -> handling.authenticationEntryPoint((request, response, e) -> problem(
+                                response,
+                                HttpStatus.UNAUTHORIZED,
+                                "authentication required: HTTP Basic with a login or a system credential"))
+                        .accessDeniedHandler((request, response, e) ->
+                                problem(response, HttpStatus.FORBIDDEN, "not permitted for this account")))
+                // Stateless machine-to-machine API: no session, so no cookie to forge requests with.
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+        return http.build();
+    }
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return new DelegatingPasswordEncoder(
+                "bcrypt", Map.of("bcrypt", new BCryptPasswordEncoder(), "sm3", new Sm3SecretEncoder()));
+    }
+
+    @Bean
+    UserDetailsService accountDetails(AccountRepository accounts) {
+        return username -> accounts.find(username)
+                .map(a -> new AccountPrincipal(
+                        a.username(), a.secretHash(), a.revokedAt() == null, a.participantUscc(), a.roles()))
+                .orElseThrow(() -> new UsernameNotFoundException("no such account"));
+    }
+
+    private static void problem(jakarta.servlet.http.HttpServletResponse response, HttpStatus status, String detail)
+            throws IOException {
+        response.setStatus(status.value());
+        response.setContentType("application/problem+json");
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        if (status == HttpStatus.UNAUTHORIZED) {
+            response.setHeader("WWW-Authenticate", "Basic realm=\"tongban\"");
+        }
+        response.getWriter()
+                .write("{\"type\":\"urn:tongban:problem:"
+                        + status.name().toLowerCase().replace('_', '-')
+                        + "\",\"title\":\"" + status.getReasonPhrase() + "\",\"status\":" + status.value()
+                        + ",\"detail\":\"" + detail + "\"}");
+    }
+}
