@@ -73,6 +73,17 @@ class ParticipantController {
         return ResponseEntity.noContent().build();
     }
 
+    /** Creates a login for one of the participant's people (administrator or approver). */
+    @PostMapping("/{uscc}/accounts")
+    ResponseEntity<Accounts.PersonView> createAccount(
+            @PathVariable String uscc, @Valid @RequestBody Accounts.PersonRequest request) {
+        registry.get(uscc);
+        Accounts.PersonView created = accounts.createPerson(uscc, request, CurrentActor.get());
+        return ResponseEntity.created(
+                        URI.create("/api/catalog/participants/" + uscc + "/accounts/" + created.username()))
+                .body(created);
+    }
+
     @GetMapping("/{uscc}/credentials")
     List<Accounts.CredentialView> credentials(@PathVariable String uscc) {
         registry.get(uscc);

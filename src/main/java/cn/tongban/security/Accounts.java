@@ -36,6 +36,58 @@ public class Accounts {
         this.clock = clock;
     }
 
+    /** Roles a participant's people may hold; platform roles belong to no participant. */
+    public static final Set<Role> PARTICIPANT_ROLES = Set.of(Role.DEPARTMENT_ADMIN, Role.APPROVER);
+
+    public static final Set<Role> PLATFORM_ROLES = Set.of(Role.PLATFORM_ADMIN, Role.AUDITOR, Role.OPERATOR);
+
+    /** A person's login as submitted. */
+    public record PersonRequest(
+            @jakarta.validation.constraints.NotNull
+            @jakarta.validation.constraints.Pattern(
+                    regexp = "^[a-z0-9][a-z0-9._-]{2,63}$",
+                    message = "must be 3-64 lowercase letters, digits, '.', '_' or '-'")
+            String username,
+
+            @jakarta.validation.constraints.NotNull @jakarta.validation.constraints.Size(min = 12, max = 128)
+            String password,
+
+            @jakarta.validation.constraints.NotBlank @jakarta.validation.constraints.Size(max = 100)
+            String displayName,
+
+            @jakarta.validation.constraints.NotEmpty Set<@jakarta.validation.constraints.NotNull Role> roles) {}
+
+    /** A login as listed: never its password hash. */
+    public record PersonView(
+            String username,
+            String displayName,
+            String participantUscc,
+            Set<Role> roles,
+            Instant createdAt,
+            Instant revokedAt) {}
+
+    /** Creates a login for a participant's person (null participant: a platform login). */
+    @Transactional
+    public PersonView createPerson(String participantUscc, PersonRequest request, Actor actor) {
+        Set<Role> allowed = participantUscc == null ? PLATFORM_ROLES : PARTICIPANT_ROLES;
+        if (!allowed.containsAll(request.roles())) {
+            throw ApiException.invalid(
+                    "roles",
+                    participantUscc == null ? "platform-roles" : "participant-roles",
+                    "may only be " + allowed.stream().map(Enum::name).sorted().toList());
+        }
+        createPerson(
+                request.username(), request.password(), request.displayName(), participantUscc, request.roles(), actor);
+        var stored = repository.find(request.username()).orElseThrow();
+        return new PersonView(
+                stored.username(),
+                stored.displayName(),
+                stored.participantUscc(),
+                stored.roles(),
+                stored.createdAt(),
+                stored.revokedAt());
+    }
+
     /** A credential as listed: never its secret. */
     public record CredentialView(
             String keyId, Set<Role> roles, Instant createdAt, String createdBy, Instant revokedAt) {}

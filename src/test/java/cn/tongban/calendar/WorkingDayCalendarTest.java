@@ -1,0 +1,57 @@
+package cn.tongban.calendar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.springframework.core.io.FileSystemResource;
+
+class WorkingDayCalendarTest {
+
+    private final WorkingDayCalendar calendar =
+            WorkingDayCalendar.read(new FileSystemResource("config/calendar/cn-holidays.csv"));
+
+    @Example
+    void tenWorkingDaysAcrossTheNationalDayHolidayAndAMakeUpSaturday() {
+        // Wed 30 Sep 2026: 1–7 Oct are holidays, Sat 10 Oct is worked (调休).
+        assertThat(calendar.addWorkingDays(LocalDate.of(2026, 9, 30), 10)).isEqualTo(LocalDate.of(2026, 10, 20));
+    }
+
+    @Example
+    void aFridayFilingCountsFromMonday() {
+        assertThat(calendar.addWorkingDays(LocalDate.of(2026, 11, 27), 1)).isEqualTo(LocalDate.of(2026, 11, 30));
+        assertThat(calendar.addWorkingDays(LocalDate.of(2026, 11, 27), 10)).isEqualTo(LocalDate.of(2026, 12, 11));
+    }
+
+    @Example
+    void holidaysAndMakeUpDaysOverrideTheWeekday() {
+        assertThat(calendar.isWorkingDay(LocalDate.of(2026, 10, 1))).isFalse(); // Thursday, 国庆
+        assertThat(calendar.isWorkingDay(LocalDate.of(2026, 10, 10))).isTrue(); // Saturday, 调休
+        assertThat(calendar.isWorkingDay(LocalDate.of(2026, 2, 14))).isTrue(); // Saturday, 调休
+        assertThat(calendar.covers(2026)).isTrue();
+    }
+
+    @Property
+    void theDeadlineIsAWorkingDayAndCountsExactly(
+            @ForAll @IntRange(min = 0, max = 700) int offset, @ForAll @IntRange(min = 1, max = 30) int days) {
+        LocalDate start = LocalDate.of(2025, 1, 1).plusDays(offset);
+        LocalDate deadline = calendar.addWorkingDays(start, days);
+        assertThat(calendar.isWorkingDay(deadline)).isTrue();
+        long counted = start.plusDays(1)
+                .datesUntil(deadline.plusDays(1))
+                .filter(calendar::isWorkingDay)
+                .count();
+        assertThat(counted).isEqualTo(days);
+    }
+
+    @Property
+    void unlistedWeekendsAreNotWorkingDays(@ForAll @IntRange(min = 0, max = 3000) int offset) {
+        LocalDate day = LocalDate.of(2028, 1, 1).plusDays(offset);
+        boolean weekend = day.getDayOfWeek() == DayOfWeek.SATURDAY || day.getDayOfWeek() == DayOfWeek.SUNDAY;
+        assertThat(calendar.isWorkingDay(day)).isEqualTo(!weekend);
+    }
+}
