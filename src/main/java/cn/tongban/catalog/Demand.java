@@ -26,6 +26,25 @@ public record Demand(
         Instant filedAt,
         String filedBy) {
 
+    public Demand withFields(List<String> fields) {
+        return new Demand(
+                id,
+                requesterUscc,
+                resourceCode,
+                need,
+                List.copyOf(fields),
+                serviceItemCode,
+                serviceItemName,
+                purpose,
+                legalBasis,
+                mode,
+                validFrom,
+                validUntil,
+                status,
+                filedAt,
+                filedBy);
+    }
+
     /** 实时 or 批量. */
     public enum Mode {
         REALTIME,

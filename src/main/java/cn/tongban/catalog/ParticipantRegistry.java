@@ -83,17 +83,7 @@ public class ParticipantRegistry {
             throw ApiException.conflict("uscc", "unique", "a participant with this USCC is registered");
         }
         Instant now = clock.instant();
-        Participant participant = new Participant(
-                request.uscc(),
-                request.name(),
-                request.kind(),
-                request.regionCode(),
-                request.contactOffice(),
-                request.contactPhone(),
-                request.contactEmail(),
-                blankToNull(request.publicKeyPem()),
-                now,
-                now);
+        Participant participant = participant(request, now, now);
         participants.insert(participant);
         changes.record(actor.name(), "participant", participant.uscc(), "registered", null, participant);
         return participant;
@@ -107,17 +97,7 @@ public class ParticipantRegistry {
             throw ApiException.invalid("uscc", "immutable", "the USCC identifies the participant and cannot change");
         }
         checkKey(request.publicKeyPem());
-        Participant after = new Participant(
-                uscc,
-                request.name(),
-                request.kind(),
-                request.regionCode(),
-                request.contactOffice(),
-                request.contactPhone(),
-                request.contactEmail(),
-                blankToNull(request.publicKeyPem()),
-                before.createdAt(),
-                clock.instant());
+        Participant after = participant(request, before.createdAt(), clock.instant());
         participants.update(after);
         changes.record(actor.name(), "participant", uscc, "updated", before, after);
         return after;
@@ -180,6 +160,20 @@ public class ParticipantRegistry {
         if (!actor.mayManage(uscc)) {
             throw ApiException.forbidden("a participant changes only its own entries");
         }
+    }
+
+    private static Participant participant(ParticipantRequest request, Instant createdAt, Instant updatedAt) {
+        return new Participant(
+                request.uscc(),
+                request.name(),
+                request.kind(),
+                request.regionCode(),
+                request.contactOffice(),
+                request.contactPhone(),
+                request.contactEmail(),
+                blankToNull(request.publicKeyPem()),
+                createdAt,
+                updatedAt);
     }
 
     private static void checkKey(String pem) {

@@ -27,6 +27,25 @@ public record Resource(
         Instant createdAt,
         Instant updatedAt) {
 
+    public Resource withFields(List<ResourceField> fields) {
+        return new Resource(
+                code,
+                name,
+                providerUscc,
+                summary,
+                category,
+                format,
+                avroSchema,
+                List.copyOf(fields),
+                sharingModes,
+                sharingCondition,
+                updateCycle,
+                openToPublic,
+                publishedOn,
+                createdAt,
+                updatedAt);
+    }
+
     public Optional<ResourceField> field(String name) {
         return fields.stream().filter(f -> f.name().equals(name)).findFirst();
     }

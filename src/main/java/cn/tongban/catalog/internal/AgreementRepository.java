@@ -49,7 +49,31 @@ public class AgreementRepository {
             String revokedBy,
             String revokeReason,
             Instant createdAt,
-            Instant updatedAt) {}
+            Instant updatedAt) {
+
+        StoredAgreement withFields(List<Agreement.Field> fields) {
+            return new StoredAgreement(
+                    id,
+                    demandId,
+                    resourceCode,
+                    providerUscc,
+                    demanderUscc,
+                    serviceItemCode,
+                    purpose,
+                    legalBasis,
+                    validFrom,
+                    expiresOn,
+                    filedOn,
+                    approvalDeadline,
+                    deliveryDeadline,
+                    List.copyOf(fields),
+                    revokedAt,
+                    revokedBy,
+                    revokeReason,
+                    createdAt,
+                    updatedAt);
+        }
+    }
 
     /** Filters of the agreement list; null means any. */
     public record Filter(String providerUscc, String demanderUscc, String resourceCode, String partyUscc) {}
@@ -187,26 +211,7 @@ public class AgreementRepository {
                                     rs.getString("decided_by")));
                 });
         return rows.stream()
-                .map(a -> new StoredAgreement(
-                        a.id(),
-                        a.demandId(),
-                        a.resourceCode(),
-                        a.providerUscc(),
-                        a.demanderUscc(),
-                        a.serviceItemCode(),
-                        a.purpose(),
-                        a.legalBasis(),
-                        a.validFrom(),
-                        a.expiresOn(),
-                        a.filedOn(),
-                        a.approvalDeadline(),
-                        a.deliveryDeadline(),
-                        List.copyOf(fields.getOrDefault(a.id(), List.of())),
-                        a.revokedAt(),
-                        a.revokedBy(),
-                        a.revokeReason(),
-                        a.createdAt(),
-                        a.updatedAt()))
+                .map(a -> a.withFields(fields.getOrDefault(a.id(), List.of())))
                 .toList();
     }
 

@@ -86,22 +86,7 @@ public class DemandRepository {
                             .add(rs.getString(2));
                 });
         return demands.stream()
-                .map(d -> new Demand(
-                        d.id(),
-                        d.requesterUscc(),
-                        d.resourceCode(),
-                        d.need(),
-                        List.copyOf(fields.getOrDefault(d.id(), List.of())),
-                        d.serviceItemCode(),
-                        d.serviceItemName(),
-                        d.purpose(),
-                        d.legalBasis(),
-                        d.mode(),
-                        d.validFrom(),
-                        d.validUntil(),
-                        d.status(),
-                        d.filedAt(),
-                        d.filedBy()))
+                .map(d -> d.withFields(fields.getOrDefault(d.id(), List.of())))
                 .toList();
     }
 

@@ -156,22 +156,7 @@ public class ResourceRepository {
                                     MaskingRule.valueOf(rs.getString("masking"))));
                 });
         return resources.stream()
-                .map(r -> new Resource(
-                        r.code(),
-                        r.name(),
-                        r.providerUscc(),
-                        r.summary(),
-                        r.category(),
-                        r.format(),
-                        r.avroSchema(),
-                        List.copyOf(fields.getOrDefault(r.code(), List.of())),
-                        r.sharingModes(),
-                        r.sharingCondition(),
-                        r.updateCycle(),
-                        r.openToPublic(),
-                        r.publishedOn(),
-                        r.createdAt(),
-                        r.updatedAt()))
+                .map(r -> r.withFields(fields.getOrDefault(r.code(), List.of())))
                 .toList();
     }
 
