@@ -42,12 +42,19 @@ public class SupplyList {
 
     private final ResourceRepository resources;
     private final ParticipantRepository participants;
+    private final ResourceSchemas schemas;
     private final ChangeLog changes;
     private final Clock clock;
 
-    SupplyList(ResourceRepository resources, ParticipantRepository participants, ChangeLog changes, Clock clock) {
+    SupplyList(
+            ResourceRepository resources,
+            ParticipantRepository participants,
+            ResourceSchemas schemas,
+            ChangeLog changes,
+            Clock clock) {
         this.resources = resources;
         this.participants = participants;
+        this.schemas = schemas;
         this.changes = changes;
         this.clock = clock;
     }
@@ -95,6 +102,7 @@ public class SupplyList {
         Instant now = clock.instant();
         Resource resource = build(request, now, now);
         resources.insert(resource);
+        schemas.register(resource, actor);
         changes.record(actor.name(), "resource", resource.code(), "published", null, resource);
         return resource;
     }
@@ -111,6 +119,7 @@ public class SupplyList {
         requireProvider(request.providerUscc(), actor);
         Resource after = build(request, before.createdAt(), clock.instant());
         resources.update(after);
+        schemas.register(after, actor);
         changes.record(actor.name(), "resource", code, "updated", before, after);
         return after;
     }

@@ -45,6 +45,13 @@ public final class Api {
         return send(request(path).header("Content-Type", "application/json").POST(body(body)));
     }
 
+    /** A POST with the schema registry's media type, as Confluent clients send it. */
+    public Reply postRegistry(String path, Object body) {
+        return send(request(path)
+                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                .POST(body(body)));
+    }
+
     public Reply put(String path, Object body) {
         return send(request(path).header("Content-Type", "application/json").PUT(body(body)));
     }

@@ -73,7 +73,8 @@ class SecurityConfiguration {
             response.setHeader("WWW-Authenticate", "Basic realm=\"tongban\"");
         }
         response.getWriter()
-                .write("{\"type\":\"urn:tongban:problem:"
+                // error_code: Confluent clients of the schema registry read it (40101, 40301).
+                .write("{\"error_code\":" + (status.value() * 100 + 1) + ",\"type\":\"urn:tongban:problem:"
                         + status.name().toLowerCase().replace('_', '-')
                         + "\",\"title\":\"" + status.getReasonPhrase() + "\",\"status\":" + status.value()
                         + ",\"detail\":\"" + detail + "\"}");
