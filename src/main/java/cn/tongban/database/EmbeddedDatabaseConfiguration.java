@@ -59,6 +59,8 @@ class EmbeddedDatabaseConfiguration {
         dataSource.setUsername("postgres");
         dataSource.setMaximumPoolSize(16);
         dataSource.setPoolName("tongban-embedded");
+        // Batched inserts become multi-row inserts: the outbox is written in batches.
+        dataSource.addDataSourceProperty("reWriteBatchedInserts", "true");
         return dataSource;
     }
 }

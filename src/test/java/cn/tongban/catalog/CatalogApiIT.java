@@ -6,6 +6,7 @@ import cn.tongban.calendar.WorkingDayCalendar;
 import cn.tongban.support.Api;
 import cn.tongban.support.CatalogFixture;
 import cn.tongban.support.CatalogFixture.Party;
+import cn.tongban.support.HubTest;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.List;
@@ -14,18 +15,15 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.ActiveProfiles;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The catalog over real HTTP and real PostgreSQL: participants, the three lists, matching,
  * agreements and their approval, as departments' systems and people use them.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("it")
+@HubTest
 class CatalogApiIT {
 
     @LocalServerPort

@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.tongban.support.Api;
 import cn.tongban.support.CatalogFixture;
+import cn.tongban.support.HubTest;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -18,8 +17,7 @@ import tools.jackson.databind.JsonNode;
  * register, fetch by id, list versions, look up, test compatibility, change config, delete — and
  * checks bodies, media type and Confluent's error codes.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("it")
+@HubTest
 class RegistryApiIT {
 
     static final String STRING_SCHEMA = "{\"type\": \"string\"}";

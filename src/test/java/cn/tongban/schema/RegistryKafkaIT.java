@@ -7,6 +7,7 @@ import cn.tongban.schema.serde.AvroSerializer;
 import cn.tongban.schema.serde.RegistrySerdeConfig;
 import cn.tongban.support.Api;
 import cn.tongban.support.CatalogFixture;
+import cn.tongban.support.HubTest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,10 +31,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
-import org.springframework.test.context.ActiveProfiles;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -41,8 +40,7 @@ import tools.jackson.databind.JsonNode;
  * records, a compatible version 2, readers pinned to each version reading every record, and an
  * incompatible version 3 refused.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("it")
+@HubTest
 class RegistryKafkaIT {
 
     static EmbeddedKafkaKraftBroker kafka;

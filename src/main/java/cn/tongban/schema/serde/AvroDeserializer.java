@@ -1,5 +1,6 @@
 package cn.tongban.schema.serde;
 
+import cn.tongban.schema.WireFormat;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,5 +1,6 @@
 package cn.tongban.schema.serde;
 
+import cn.tongban.schema.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;

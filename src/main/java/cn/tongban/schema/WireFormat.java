@@ -1,4 +1,4 @@
-package cn.tongban.schema.serde;
+package cn.tongban.schema;
 
 import java.nio.ByteBuffer;
 import org.apache.kafka.common.errors.SerializationException;

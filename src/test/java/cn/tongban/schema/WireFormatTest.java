@@ -1,4 +1,4 @@
-package cn.tongban.schema.serde;
+package cn.tongban.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,0 +1,206 @@
+package cn.tongban.bench;
+
+import cn.tongban.TongbanApplication;
+import cn.tongban.identifier.SyntheticIdentifiers;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Load generator for the exchange: starts the hub on a PostgreSQL server (fsync on), sets up a
+ * provider with one resource and two demanders, then pushes batches over HTTP from concurrent
+ * senders and measures records per second from intake to the durable outbox (committed), and
+ * how fast the dispatcher then drains it. Usage: bench/run-exchange.sh (see README).
+ */
+public final class ExchangeLoad {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    public static void main(String[] args) throws Exception {
+        String db = System.getProperty("bench.db", "jdbc:postgresql://127.0.0.1:5432/tongban_bench");
+        String mode = System.getProperty("bench.signing", "BATCH");
+        int batches = Integer.getInteger("bench.batches", 60);
+        int batchSize = Integer.getInteger("bench.batchSize", 1000);
+        int senders = Integer.getInteger("bench.senders", 3);
+
+        ConfigurableApplicationContext hub = SpringApplication.run(
+                TongbanApplication.class,
+                "--server.port=0",
+                "--spring.datasource.url=" + db,
+                "--spring.datasource.username=postgres",
+                "--spring.datasource.hikari.maximum-pool-size=16",
+                "--tongban.demo.enabled=false",
+                "--tongban.security.admin-password=bench-admin-password",
+                "--tongban.signing.key-dir=target/bench-keys",
+                "--tongban.exchange.dispatch-batch=2000",
+                "--tongban.exchange.dispatch-period-ms=50",
+                "--logging.level.root=WARN");
+        int port = Integer.parseInt(hub.getEnvironment().getProperty("local.server.port"));
+        String base = "http://127.0.0.1:" + port;
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        Client admin = new Client(http, base, "admin", "bench-admin-password");
+
+        Random random = new Random(42);
+        String provider = participant(admin, random, "基准测试教育厅");
+        String demanderA = participant(admin, random, "基准测试公证处");
+        String demanderB = participant(admin, random, "基准测试人社厅");
+        String code = "BENCH-" + Long.toString(System.currentTimeMillis(), 36).toUpperCase();
+        admin.call("POST", "/api/catalog/resources", resource(code, provider));
+        agree(admin, demanderA, code);
+        agree(admin, demanderB, code);
+        JsonNode credential = admin.call("POST", "/api/catalog/participants/" + provider + "/credentials", Map.of());
+        Client supplier = new Client(http, base, credential.get("keyId").asString(), credential.get("secret").asString());
+
+        List<String> bodies = new ArrayList<>();
+        for (int b = 0; b < batches; b++) {
+            List<Map<String, Object>> records = new ArrayList<>();
+            for (int i = 0; i < batchSize; i++) {
+                records.add(record(random, "B" + b + "-" + i));
+            }
+            bodies.add(JSON.writeValueAsString(Map.of("records", records)));
+        }
+        // Warm-up: one batch, not counted.
+        supplier.post("/api/exchange/intake/" + code + "?signing=" + mode, bodies.get(0));
+
+        AtomicLong accepted = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(senders);
+        long start = System.nanoTime();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int b = 1; b < batches; b++) {
+            String body = bodies.get(b);
+            futures.add(pool.submit(() -> {
+                JsonNode result = supplier.post("/api/exchange/intake/" + code + "?signing=" + mode, body);
+                accepted.addAndGet(result.get("accepted").asLong());
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        double intakeSeconds = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+
+        JdbcClient jdbc = hub.getBean(JdbcClient.class);
+        long queued = jdbc.sql("select count(*) from delivery where resource_code = ?").param(code).query(Long.class).single();
+        long drainStart = System.nanoTime();
+        while (jdbc.sql("select count(*) from delivery where resource_code = ? and status = 'PENDING'")
+                        .param(code)
+                        .query(Long.class)
+                        .single()
+                > 0) {
+            Thread.sleep(100);
+        }
+        double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
+
+        System.out.printf(
+                "exchange benchmark: signing=%s batches=%d x %d records, %d senders, 2 agreements%n",
+                mode, batches - 1, batchSize, senders);
+        System.out.printf(
+                "intake to durable outbox: %d records in %.2f s = %.0f records/s (%.0f signed deliveries/s)%n",
+                accepted.get(), intakeSeconds, accepted.get() / intakeSeconds, 2 * accepted.get() / intakeSeconds);
+        System.out.printf(
+                "dispatcher drain to mailboxes after intake: %.2f s for the backlog (%d deliveries in the outbox)%n",
+                drainSeconds, queued);
+        hub.close();
+        System.exit(0);
+    }
+
+    private static String participant(Client admin, Random random, String name) {
+        String uscc = SyntheticIdentifiers.uscc(random, "430100");
+        admin.call("POST", "/api/catalog/participants", Map.of("uscc", uscc, "name", name, "kind", "DEPARTMENT", "regionCode", "430100"));
+        return uscc;
+    }
+
+    private static void agree(Client admin, String demander, String code) {
+        LocalDate today = LocalDate.now();
+        admin.call("POST", "/api/catalog/demands", Map.of(
+                "requesterUscc", demander, "resourceCode", code,
+                "fields", List.of("certificateNo", "name", "idNumber", "school", "major", "graduationDate"),
+                "serviceItemCode", "BENCH-0001", "purpose", "基准测试", "legalBasis", "基准测试",
+                "mode", "BATCH", "validFrom", today.toString(), "validUntil", today.plusYears(1).toString()));
+    }
+
+    private static Map<String, Object> resource(String code, String provider) {
+        String[] names = {"certificateNo", "name", "idNumber", "school", "major", "level", "graduationDate", "mobile"};
+        List<Map<String, Object>> fields = new ArrayList<>();
+        List<Map<String, Object>> catalogued = new ArrayList<>();
+        for (String n : names) {
+            Object type = n.equals("graduationDate") ? Map.of("type", "int", "logicalType", "date") : "string";
+            fields.add(Map.of("name", n, "type", type));
+            String masking = switch (n) {
+                case "name" -> "NAME";
+                case "idNumber" -> "ID_NUMBER";
+                case "mobile" -> "MOBILE";
+                default -> "NONE";
+            };
+            catalogued.add(Map.of("name", n, "title", n, "sharingType", "UNCONDITIONAL", "sensitivity", "PERSONAL", "masking", masking));
+        }
+        return Map.ofEntries(
+                Map.entry("code", code), Map.entry("name", "基准测试学历"), Map.entry("providerUscc", provider),
+                Map.entry("summary", "benchmark"), Map.entry("category", "THEME"), Map.entry("format", "Avro"),
+                Map.entry("schema", Map.of("type", "record", "name", "BenchDegree", "namespace", "cn.tongban.bench", "fields", fields)),
+                Map.entry("fields", catalogued), Map.entry("sharingModes", List.of("SUBSCRIBE")),
+                Map.entry("updateCycle", "DAILY"), Map.entry("publishedOn", "2026-01-01"));
+    }
+
+    private static Map<String, Object> record(Random random, String id) {
+        LocalDate birth = LocalDate.of(1970, 1, 1).plusDays(random.nextInt(365 * 35));
+        return Map.of("sourceRecordId", id, "record", Map.of(
+                "certificateNo", "1054212020" + (100000 + random.nextInt(900000)),
+                "name", "张三丰",
+                "idNumber", SyntheticIdentifiers.idNumber(random, "430102", birth),
+                "school", "湖南大学",
+                "major", "计算机科学与技术",
+                "level", "本科",
+                "graduationDate", birth.plusYears(22).toString(),
+                "mobile", "138" + (10000000 + random.nextInt(89999999))));
+    }
+
+    /** A tiny HTTP Basic JSON client. */
+    record Client(HttpClient http, String base, String user, String password) {
+        JsonNode call(String method, String path, Object body) {
+            return send(method, path, JSON.writeValueAsString(body));
+        }
+
+        JsonNode post(String path, String body) {
+            return send("POST", path, body);
+        }
+
+        private JsonNode send(String method, String path, String body) {
+            try {
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(URI.create(base + path))
+                                .header("Content-Type", "application/json")
+                                .header("Authorization", "Basic " + Base64.getEncoder()
+                                        .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)))
+                                .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                if (response.statusCode() / 100 != 2) {
+                    throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+                }
+                return JSON.readTree(response.body());
+            } catch (java.io.IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package cn.tongban.demo;
+
+import cn.tongban.exchange.Envelope;
+import cn.tongban.exchange.EnvelopeVerifier;
+import cn.tongban.signing.HubKeys;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * 模拟需方系统: the demo's demander webhook. Like a real demander it verifies every envelope with
+ * the hub's certificate before accepting it; {@code GET /demo/status} shows what arrived.
+ */
+@RestController
+@RequestMapping("/demo")
+class DemoDemanders {
+
+    private final HubKeys keys;
+    private final JsonMapper json;
+    private final Map<String, AtomicLong> verified = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> rejected = new ConcurrentHashMap<>();
+
+    DemoDemanders(HubKeys keys, JsonMapper json) {
+        this.keys = keys;
+        this.json = json;
+    }
+
+    @PostMapping("/demanders/{uscc}/webhook")
+    ResponseEntity<Map<String, Long>> receive(@PathVariable String uscc, @RequestBody JsonNode body) {
+        long ok = 0;
+        long bad = 0;
+        for (JsonNode node : body.path("deliveries")) {
+            Envelope envelope = json.treeToValue(node, Envelope.class);
+            if (EnvelopeVerifier.problem(envelope, keys.publicKey()) == null && uscc.equals(envelope.demanderUscc())) {
+                ok++;
+            } else {
+                bad++;
+            }
+        }
+        verified.computeIfAbsent(uscc, k -> new AtomicLong()).addAndGet(ok);
+        rejected.computeIfAbsent(uscc, k -> new AtomicLong()).addAndGet(bad);
+        return bad == 0
+                ? ResponseEntity.ok(Map.of("accepted", ok))
+                : ResponseEntity.unprocessableContent().body(Map.of("rejected", bad));
+    }
+
+    @GetMapping("/status")
+    Map<String, Object> status() {
+        Map<String, Long> ok = new TreeMap<>();
+        verified.forEach((k, v) -> ok.put(k, v.get()));
+        Map<String, Long> bad = new TreeMap<>();
+        rejected.forEach((k, v) -> bad.put(k, v.get()));
+        return Map.of("verifiedEnvelopes", ok, "rejectedEnvelopes", bad);
+    }
+}

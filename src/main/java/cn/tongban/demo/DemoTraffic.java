@@ -1,0 +1,159 @@
+package cn.tongban.demo;
+
+import cn.tongban.catalog.ParticipantRegistry;
+import cn.tongban.catalog.Resource;
+import cn.tongban.catalog.SupplyList;
+import cn.tongban.security.Accounts;
+import cn.tongban.security.Actor;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * 模拟供方系统: in the demo, each supplier department's system pushes a small batch of invented
+ * records to the hub over real HTTP with its own system credential, now and then one with a bad
+ * check digit (to show quarantine). The notary office's webhook is the hub's demo receiver.
+ */
+@Component("demoTraffic")
+class DemoTraffic {
+
+    private static final Logger log = LoggerFactory.getLogger(DemoTraffic.class);
+    private static final List<String> FEEDS =
+            List.of("JY-XL-0001", "YB-YD-0001", "GA-RK-0001", "GA-HJ-0002", "SJ-ZZ-0001");
+    private static final String NOTARY_OFFICE = "11430100445509870F";
+
+    private final SupplyList supplyList;
+    private final ParticipantRegistry participants;
+    private final Accounts accounts;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final Environment environment;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final SplittableRandom random = new SplittableRandom(20201116);
+    private final Map<String, String> credentials = new HashMap<>();
+    private final AtomicLong sequence = new AtomicLong();
+    private volatile String base;
+
+    DemoTraffic(
+            SupplyList supplyList,
+            ParticipantRegistry participants,
+            Accounts accounts,
+            JsonMapper json,
+            Clock clock,
+            Environment environment) {
+        this.supplyList = supplyList;
+        this.participants = participants;
+        this.accounts = accounts;
+        this.json = json;
+        this.clock = clock;
+        this.environment = environment;
+    }
+
+    @EventListener
+    void started(WebServerInitializedEvent event) {
+        base = "http://127.0.0.1:" + event.getWebServer().getPort();
+    }
+
+    /** One round: a batch per demo feed (the demo-traffic route calls it on a timer). */
+    public int pushRound() {
+        if (!enabled() || base == null || !participants.exists(NOTARY_OFFICE)) {
+            return 0;
+        }
+        ensureNotaryWebhook();
+        int pushed = 0;
+        for (String code : FEEDS) {
+            Resource resource = supplyList.get(code);
+            Schema schema = new Schema.Parser().parse(resource.avroSchema());
+            List<Map<String, Object>> records = new ArrayList<>();
+            LocalDate today = LocalDate.now(clock);
+            for (int i = 0; i < 1 + random.nextInt(5); i++) {
+                Map<String, Object> record = SyntheticRecords.record(schema, random, today);
+                if (random.nextInt(25) == 0 && record.containsKey("idNumber")) {
+                    String id = (String) record.get("idNumber");
+                    record.put("idNumber", id.substring(0, 17) + (id.charAt(17) == '0' ? '1' : '0'));
+                }
+                records.add(Map.of("sourceRecordId", code + "-" + sequence.incrementAndGet(), "record", record));
+            }
+            pushed += post(resource.providerUscc(), "/api/exchange/intake/" + code, Map.of("records", records));
+        }
+        return pushed;
+    }
+
+    private int post(String supplier, String path, Object body) {
+        String credential = credentials.computeIfAbsent(supplier, uscc -> {
+            Accounts.IssuedCredential issued = accounts.issueSystemCredential(uscc, Actor.platform("demo-traffic"));
+            return issued.keyId() + ":" + issued.secret();
+        });
+        try {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(base + path))
+                            .header("Content-Type", "application/json")
+                            .header(
+                                    "Authorization",
+                                    "Basic "
+                                            + Base64.getEncoder()
+                                                    .encodeToString(credential.getBytes(StandardCharsets.UTF_8)))
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 202) {
+                log.warn("demo supplier push to {} answered {}", path, response.statusCode());
+                return 0;
+            }
+            return json.readTree(response.body()).get("accepted").asInt();
+        } catch (java.io.IOException e) {
+            log.warn("demo supplier push failed: {}", e.getClass().getSimpleName());
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    private void ensureNotaryWebhook() {
+        String url = base + "/demo/demanders/" + NOTARY_OFFICE + "/webhook";
+        boolean present = participants.endpoints(NOTARY_OFFICE).stream().anyMatch(e -> url.equals(e.address()));
+        if (!present) {
+            participants.addEndpoint(
+                    NOTARY_OFFICE,
+                    new ParticipantRegistry.EndpointRequest(
+                            cn.tongban.catalog.EndpointKind.Direction.DEMAND,
+                            cn.tongban.catalog.EndpointKind.WEBHOOK,
+                            url,
+                            null),
+                    Actor.platform("demo-traffic"));
+        }
+    }
+
+    private boolean enabled() {
+        String simulate = environment.getProperty("tongban.demo.simulate", "");
+        if (!simulate.isBlank()) {
+            return Boolean.parseBoolean(simulate);
+        }
+        String demo = environment.getProperty("tongban.demo.enabled", "");
+        return demo.isBlank()
+                ? environment.getProperty("spring.datasource.url", "").isBlank()
+                : Boolean.parseBoolean(demo);
+    }
+}

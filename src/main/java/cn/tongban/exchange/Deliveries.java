@@ -1,0 +1,200 @@
+package cn.tongban.exchange;
+
+import cn.tongban.exchange.internal.ExchangeStore;
+import cn.tongban.exchange.internal.ExchangeStore.DeliveryRow;
+import cn.tongban.security.Actor;
+import cn.tongban.security.Role;
+import cn.tongban.signing.DataCipher;
+import cn.tongban.web.ApiException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * 投递管理: what participants and operators may see and do with deliveries — a demander's mailbox
+ * and acknowledgements, dead letters and their replay, a supplier's quarantine and its corrected
+ * replay, one source record's deliveries. Each call checks who is asking.
+ */
+@Service
+public class Deliveries {
+
+    public static final int MAX_PAGE = 1000;
+
+    private final ExchangeStore store;
+    private final IntakeService intake;
+    private final ExchangeProperties properties;
+    private final DataCipher cipher;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    Deliveries(
+            ExchangeStore store,
+            IntakeService intake,
+            ExchangeProperties properties,
+            DataCipher cipher,
+            JsonMapper json,
+            Clock clock) {
+        this.store = store;
+        this.intake = intake;
+        this.properties = properties;
+        this.cipher = cipher;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** A delivery as listed: metadata only, never the payload. */
+    public record DeliveryView(
+            long id,
+            String idempotencyKey,
+            String resourceCode,
+            String demanderUscc,
+            String endpointKind,
+            String sourceRecordId,
+            String status,
+            int attempts,
+            Instant nextAttemptAt,
+            String lastError,
+            Instant createdAt,
+            Instant deliveredAt) {}
+
+    /** A mailbox item: the delivery id to acknowledge and the signed envelope. */
+    public record MailboxItem(long id, JsonNode envelope) {}
+
+    /** A held record as its supplier sees it: reasons, never other suppliers' data. */
+    public record QuarantineView(
+            UUID id,
+            UUID batchId,
+            String resourceCode,
+            String sourceRecordId,
+            JsonNode reasons,
+            String status,
+            Instant receivedAt) {}
+
+    public List<MailboxItem> mailbox(Actor actor, long after, int limit) {
+        checkLimit(limit);
+        return store.deliveriesOf(participant(actor), "AVAILABLE", after, limit).stream()
+                .map(row -> new MailboxItem(row.id(), json.readTree(cipher.decrypt(row.payloadCipher()))))
+                .toList();
+    }
+
+    @Transactional
+    public int acknowledge(Actor actor, List<Long> ids) {
+        return store.acknowledge(participant(actor), ids, clock.instant());
+    }
+
+    /** Dead letters: a demander sees its own, operators all. */
+    public List<DeliveryView> deadLetters(Actor actor, int limit) {
+        checkLimit(limit);
+        String demander = operates(actor) ? null : participant(actor);
+        return store.deliveriesOf(demander, "DEAD", 0, limit).stream()
+                .map(Deliveries::view)
+                .toList();
+    }
+
+    @Transactional
+    public DeliveryView replay(Actor actor, long id) {
+        DeliveryRow row = store.delivery(id).orElseThrow(() -> ApiException.notFound("delivery"));
+        if (!operates(actor) && !actor.mayManage(row.demanderUscc())) {
+            throw ApiException.notFound("delivery");
+        }
+        if (store.replay(id, clock.instant()) == 0) {
+            throw ApiException.conflict("id", "dead-letter", "the delivery is not in the dead letters");
+        }
+        return view(store.delivery(id).orElseThrow());
+    }
+
+    /** Where one source record went: every delivery made of it (operators and auditors). */
+    public List<DeliveryView> lineage(Actor actor, String resourceCode, String sourceRecordId) {
+        if (!operates(actor) && !actor.has(Role.AUDITOR)) {
+            throw ApiException.forbidden("delivery lineage is for operators and auditors");
+        }
+        return store.bySource(resourceCode, sourceRecordId).stream()
+                .map(Deliveries::view)
+                .toList();
+    }
+
+    public Map<String, Long> counts() {
+        return store.deliveryCounts();
+    }
+
+    /** 隔离区: a supplier sees its own held records, operators all. */
+    public List<QuarantineView> quarantine(Actor actor, String resourceCode, String status, int limit) {
+        checkLimit(limit);
+        String supplier = operates(actor) ? null : participant(actor);
+        return store.quarantine(supplier, resourceCode, status, limit).stream()
+                .map(q -> new QuarantineView(
+                        q.id(),
+                        q.batchId(),
+                        q.resourceCode(),
+                        q.sourceRecordId(),
+                        json.readTree(q.reasonsJson()),
+                        q.status(),
+                        q.receivedAt()))
+                .toList();
+    }
+
+    /** Re-runs a quarantined record, corrected, through intake; it stays held while it still fails. */
+    @Transactional
+    public IntakeService.RecordResult replayQuarantined(Actor actor, UUID id, JsonNode corrected) {
+        var held = store.quarantined(id).orElseThrow(() -> ApiException.notFound("quarantined record"));
+        if (!actor.mayManage(held.supplierUscc())) {
+            throw ApiException.notFound("quarantined record");
+        }
+        if (!held.status().equals("HELD")) {
+            throw ApiException.conflict("id", "held", "the record is no longer held");
+        }
+        IntakeService.IntakeResult result = intake.ingest(
+                held.resourceCode(),
+                List.of(new IntakeService.IncomingRecord(held.sourceRecordId(), corrected)),
+                "QUARANTINE_REPLAY",
+                properties.signingMode(),
+                actor);
+        IntakeService.RecordResult outcome = result.results().get(0);
+        if (!outcome.status().equals("ACCEPTED")) {
+            throw new ApiException(
+                    HttpStatus.UNPROCESSABLE_CONTENT, "the corrected record still fails validation", outcome.reasons());
+        }
+        store.resolveQuarantine(id, "REPLAYED", clock.instant(), actor.name());
+        return outcome;
+    }
+
+    private static DeliveryView view(DeliveryRow row) {
+        return new DeliveryView(
+                row.id(),
+                row.idempotencyKey(),
+                row.resourceCode(),
+                row.demanderUscc(),
+                row.endpointKind(),
+                row.sourceRecordId(),
+                row.status(),
+                row.attempts(),
+                row.nextAttemptAt(),
+                row.lastError(),
+                row.createdAt(),
+                row.deliveredAt());
+    }
+
+    private static boolean operates(Actor actor) {
+        return actor.isPlatformAdmin() || actor.has(Role.OPERATOR);
+    }
+
+    private static String participant(Actor actor) {
+        if (actor.participantUscc() == null) {
+            throw ApiException.forbidden("this call is for a participant's system or people");
+        }
+        return actor.participantUscc();
+    }
+
+    private static void checkLimit(int limit) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw ApiException.invalid("limit", "range", "must be between 1 and " + MAX_PAGE);
+        }
+    }
+}

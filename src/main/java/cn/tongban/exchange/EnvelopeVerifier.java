@@ -1,0 +1,58 @@
+package cn.tongban.exchange;
+
+import cn.tongban.signing.MerkleTree;
+import cn.tongban.signing.Sm2Signer;
+import cn.tongban.signing.Sm3;
+import java.io.IOException;
+import java.security.PublicKey;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
+
+/**
+ * Checks an envelope as a demander, a notary or an auditor would: the record JSON is what the
+ * signed Avro bytes say, the schema is the one fingerprinted, and the SM2 signature — over the
+ * envelope, or over the batch seal with the leaf's inclusion proof — verifies with the hub's key.
+ */
+public final class EnvelopeVerifier {
+
+    private EnvelopeVerifier() {}
+
+    /** Null when the envelope verifies; otherwise what is wrong with it. */
+    public static String problem(Envelope envelope, PublicKey hubKey) {
+        try {
+            if (!Sm3.hex(envelope.schema()).equals(envelope.schemaFingerprint())) {
+                return "the schema does not match its fingerprint";
+            }
+            Schema schema = new Schema.Parser().parse(envelope.schema());
+            byte[] avro = Base64.getDecoder().decode(envelope.recordAvro());
+            GenericRecord decoded = new GenericDatumReader<GenericRecord>(schema)
+                    .read(null, DecoderFactory.get().binaryDecoder(avro, null));
+            if (envelope.record() != null && !JsonRecords.write(decoded).equals(envelope.record())) {
+                return "the record differs from its signed Avro bytes";
+            }
+            Envelope.Signature signature = envelope.signature();
+            byte[] value = Base64.getDecoder().decode(signature.value());
+            byte[] canonical = envelope.canonicalBytes();
+            if ("RECORD".equals(signature.mode())) {
+                return Sm2Signer.verify(hubKey, canonical, value) ? null : "the record signature does not verify";
+            }
+            Envelope.Batch batch = signature.batch();
+            HexFormat hex = HexFormat.of();
+            byte[] root = hex.parseHex(batch.root());
+            List<byte[]> path = batch.auditPath().stream().map(hex::parseHex).toList();
+            if (!MerkleTree.verifyInclusion(
+                    MerkleTree.leafHash(canonical), batch.leafIndex(), batch.treeSize(), path, root)) {
+                return "the inclusion proof does not lead to the sealed root";
+            }
+            byte[] seal = Envelope.sealBytes(batch.batchId(), batch.treeSize(), root, batch.sealedAt());
+            return Sm2Signer.verify(hubKey, seal, value) ? null : "the batch seal signature does not verify";
+        } catch (IOException | RuntimeException e) {
+            return "the envelope is malformed";
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package cn.tongban.exchange;
+
+import cn.tongban.security.CurrentActor;
+import cn.tongban.signing.HubKeys;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/** Intake (HTTP push), the demanders' mailbox, dead letters, quarantine and the hub certificate. */
+@RestController
+@RequestMapping("/api/exchange")
+class ExchangeController {
+
+    private final IntakeService intake;
+    private final Deliveries deliveries;
+    private final ExchangeProperties properties;
+    private final HubKeys keys;
+
+    ExchangeController(IntakeService intake, Deliveries deliveries, ExchangeProperties properties, HubKeys keys) {
+        this.intake = intake;
+        this.deliveries = deliveries;
+        this.properties = properties;
+        this.keys = keys;
+    }
+
+    /** A supplier's batch. */
+    record IntakeRequest(
+            @NotEmpty @Size(max = IntakeService.MAX_BATCH) List<@Valid @NotNull IncomingRecordRequest> records) {}
+
+    /** One record: the supplier's stable id and the record as plain JSON. */
+    record IncomingRecordRequest(String sourceRecordId, JsonNode record) {}
+
+    /** Acknowledging mailbox deliveries. */
+    record AckRequest(
+            @NotEmpty @Size(max = Deliveries.MAX_PAGE) List<@NotNull Long> ids) {}
+
+    /** A corrected record for a quarantined one. */
+    record CorrectionRequest(@NotNull JsonNode record) {}
+
+    @PostMapping("/intake/{resource}")
+    ResponseEntity<IntakeService.IntakeResult> push(
+            @PathVariable String resource,
+            @RequestParam(required = false) IntakeService.SigningMode signing,
+            @Valid @RequestBody IntakeRequest request) {
+        List<IntakeService.IncomingRecord> records = request.records().stream()
+                .map(r -> new IntakeService.IncomingRecord(r.sourceRecordId(), r.record()))
+                .toList();
+        IntakeService.IntakeResult result = intake.ingest(
+                resource,
+                records,
+                "HTTP_PUSH",
+                signing == null ? properties.signingMode() : signing,
+                CurrentActor.get());
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(result);
+    }
+
+    /** 待取邮箱: deliveries waiting in the caller's mailbox, oldest first, each with its envelope. */
+    @GetMapping("/mailbox")
+    List<Deliveries.MailboxItem> mailbox(
+            @RequestParam(defaultValue = "0") long after, @RequestParam(defaultValue = "100") int limit) {
+        return deliveries.mailbox(CurrentActor.get(), after, limit);
+    }
+
+    @PostMapping("/mailbox/ack")
+    Map<String, Integer> acknowledge(@Valid @RequestBody AckRequest request) {
+        return Map.of("acknowledged", deliveries.acknowledge(CurrentActor.get(), request.ids()));
+    }
+
+    /** 死信: deliveries that exhausted their retries. */
+    @GetMapping("/dead-letters")
+    List<Deliveries.DeliveryView> deadLetters(@RequestParam(defaultValue = "100") int limit) {
+        return deliveries.deadLetters(CurrentActor.get(), limit);
+    }
+
+    @PostMapping("/dead-letters/{id}/replay")
+    Deliveries.DeliveryView replay(@PathVariable long id) {
+        return deliveries.replay(CurrentActor.get(), id);
+    }
+
+    @GetMapping("/deliveries")
+    List<Deliveries.DeliveryView> lineage(@RequestParam String resource, @RequestParam String sourceRecordId) {
+        return deliveries.lineage(CurrentActor.get(), resource, sourceRecordId);
+    }
+
+    @GetMapping("/status")
+    Map<String, Long> status() {
+        CurrentActor.get();
+        return deliveries.counts();
+    }
+
+    /** 隔离区: records that failed validation, for their supplier to correct. */
+    @GetMapping("/quarantine")
+    List<Deliveries.QuarantineView> quarantine(
+            @RequestParam(required = false) String resource,
+            @RequestParam(defaultValue = "HELD") String status,
+            @RequestParam(defaultValue = "100") int limit) {
+        return deliveries.quarantine(CurrentActor.get(), resource, status, limit);
+    }
+
+    @PostMapping("/quarantine/{id}/replay")
+    IntakeService.RecordResult replayQuarantined(@PathVariable UUID id, @Valid @RequestBody CorrectionRequest request) {
+        return deliveries.replayQuarantined(CurrentActor.get(), id, request.record());
+    }
+
+    @GetMapping(value = "/hub-certificate", produces = "application/x-pem-file")
+    String certificate() {
+        return keys.certificatePem();
+    }
+}

@@ -1,0 +1,348 @@
+package cn.tongban.exchange;
+
+import cn.tongban.catalog.AgreementRegistry;
+import cn.tongban.catalog.AgreementRegistry.Grant;
+import cn.tongban.catalog.Endpoint;
+import cn.tongban.catalog.EndpointKind;
+import cn.tongban.catalog.ParticipantRegistry;
+import cn.tongban.catalog.Resource;
+import cn.tongban.catalog.SupplyList;
+import cn.tongban.exchange.internal.ExchangeStore;
+import cn.tongban.exchange.internal.ExchangeStore.DeliveryRow;
+import cn.tongban.exchange.internal.ExchangeStore.QuarantineRow;
+import cn.tongban.security.Actor;
+import cn.tongban.signing.DataCipher;
+import cn.tongban.signing.HubKeys;
+import cn.tongban.signing.MerkleTree;
+import cn.tongban.signing.Sm2Signer;
+import cn.tongban.signing.Sm3;
+import cn.tongban.web.ApiException;
+import cn.tongban.web.ApiException.FieldProblem;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * 数据接收: takes a supplier's batch for one resource and, in one transaction, validates every
+ * record (schema and quality rules), quarantines what fails with its reasons, and for every
+ * agreement in force projects, masks and signs each good record into the delivery outbox. A
+ * record is never dropped: it is either quarantined or queued (or both rejected with the batch).
+ */
+@Service
+public class IntakeService {
+
+    /** How many records one request may carry. */
+    public static final int MAX_BATCH = 10_000;
+
+    private final SupplyList supplyList;
+    private final AgreementRegistry agreements;
+    private final ParticipantRegistry participants;
+    private final ExchangeStore store;
+    private final HubKeys keys;
+    private final DataCipher cipher;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final ApplicationEventPublisher events;
+    private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
+    private final Map<String, Projection> projections = new ConcurrentHashMap<>();
+    private final byte[] orderKeySecret;
+
+    IntakeService(
+            SupplyList supplyList,
+            AgreementRegistry agreements,
+            ParticipantRegistry participants,
+            ExchangeStore store,
+            HubKeys keys,
+            DataCipher cipher,
+            JsonMapper json,
+            Clock clock,
+            ApplicationEventPublisher events) {
+        this.supplyList = supplyList;
+        this.agreements = agreements;
+        this.participants = participants;
+        this.store = store;
+        this.keys = keys;
+        this.cipher = cipher;
+        this.json = json;
+        this.clock = clock;
+        this.events = events;
+        this.orderKeySecret =
+                Sm3.digest(("tongban-order-key\u0000" + HexFormat.of().formatHex(keys.dataKey()))
+                        .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** One record as a supplier sends it: its own stable id and the record as plain JSON. */
+    public record IncomingRecord(String sourceRecordId, JsonNode record) {}
+
+    /** How a batch went, record by record. */
+    public record IntakeResult(
+            UUID batchId, int accepted, int quarantined, int deliveries, List<RecordResult> results) {}
+
+    /** One record's outcome; reasons name fields and rules, never values. */
+    public record RecordResult(
+            int index, String sourceRecordId, String status, UUID quarantineId, List<FieldProblem> reasons) {}
+
+    /** 逐条签名 or 批量签名 (one SM2 signature over the Merkle root of the batch). */
+    public enum SigningMode {
+        RECORD,
+        BATCH
+    }
+
+    @Transactional
+    public IntakeResult ingest(
+            String resourceCode, List<IncomingRecord> incoming, String channel, SigningMode mode, Actor actor) {
+        Resource resource = supplyList.get(resourceCode);
+        if (!actor.mayManage(resource.providerUscc())) {
+            throw ApiException.forbidden("only the resource's provider supplies its records");
+        }
+        if (incoming.isEmpty() || incoming.size() > MAX_BATCH) {
+            throw ApiException.invalid("records", "size", "a batch carries 1 to " + MAX_BATCH + " records");
+        }
+        Schema schema = schemas.computeIfAbsent(
+                resource.code() + "@" + resource.updatedAt(), k -> new Schema.Parser().parse(resource.avroSchema()));
+        String personField = QualityRules.personKeyField(schema);
+        List<Target> targets = targets(resource, schema);
+        Instant now = clock.instant();
+        LocalDate today = LocalDate.now(clock);
+        UUID batchId = UUID.randomUUID();
+
+        List<RecordResult> results = new ArrayList<>(incoming.size());
+        List<QuarantineRow> quarantine = new ArrayList<>();
+        List<Envelope> envelopes = new ArrayList<>();
+        List<DeliveryDraft> drafts = new ArrayList<>();
+        for (int i = 0; i < incoming.size(); i++) {
+            IncomingRecord in = incoming.get(i);
+            List<FieldProblem> problems = new ArrayList<>();
+            String sourceId = in.sourceRecordId();
+            if (sourceId == null || sourceId.isBlank() || sourceId.length() > 128) {
+                problems.add(new FieldProblem(
+                        "sourceRecordId", "required", "each record needs its source id (1-128 characters)"));
+            }
+            JsonRecords.Read read = JsonRecords.read(schema, in.record());
+            problems.addAll(read.problems());
+            if (read.ok()) {
+                problems.addAll(QualityRules.check(read.record(), today));
+            }
+            if (!problems.isEmpty()) {
+                UUID quarantineId = UUID.randomUUID();
+                quarantine.add(new QuarantineRow(
+                        quarantineId,
+                        batchId,
+                        resource.code(),
+                        resource.providerUscc(),
+                        sourceId,
+                        json.writeValueAsString(problems),
+                        cipher.encrypt(json.writeValueAsBytes(in.record() == null ? json.nullNode() : in.record())),
+                        cipher.keyId(),
+                        "HELD",
+                        now));
+                results.add(new RecordResult(i, sourceId, "QUARANTINED", quarantineId, problems));
+                continue;
+            }
+            GenericRecord record = read.record();
+            byte[] sourceDigest = Sm3.digest(avro(schema, record));
+            Object person = personField == null ? null : record.get(personField);
+            String orderKey = orderKey(person == null ? resource.code() + "\u0000" + sourceId : person.toString());
+            for (Target target : targets) {
+                GenericRecord projected = target.projection().apply(record);
+                String schemaText = target.projection().schema().toString();
+                String deliveryId = HexFormat.of()
+                        .formatHex(Sm3.digest(new cn.tongban.signing.CanonicalBytes()
+                                .text(target.grant().agreementId().toString())
+                                .text(target.endpoint().kind().name())
+                                .text(target.endpoint().address())
+                                .text(resource.code())
+                                .text(sourceId)
+                                .bytes(sourceDigest)
+                                .toByteArray()));
+                envelopes.add(new Envelope(
+                        Envelope.VERSION,
+                        deliveryId,
+                        resource.code(),
+                        target.grant().agreementId().toString(),
+                        target.grant().demanderUscc(),
+                        target.grant().serviceItemCode(),
+                        target.grant().purpose(),
+                        sourceId,
+                        now.toString(),
+                        target.schemaFingerprint(),
+                        schemaText,
+                        Base64.getEncoder()
+                                .encodeToString(avro(target.projection().schema(), projected)),
+                        JsonRecords.write(projected),
+                        null));
+                drafts.add(new DeliveryDraft(target, orderKey, sourceId));
+            }
+            results.add(new RecordResult(i, sourceId, "ACCEPTED", null, List.of()));
+        }
+
+        Integer treeSize = null;
+        byte[] root = null;
+        byte[] seal = null;
+        List<Envelope> signed = envelopes;
+        if (!envelopes.isEmpty()) {
+            if (mode == SigningMode.BATCH) {
+                List<byte[]> leaves =
+                        envelopes.stream().map(Envelope::canonicalBytes).toList();
+                MerkleTree tree = MerkleTree.of(leaves);
+                treeSize = tree.size();
+                root = tree.root();
+                String sealedAt = now.toString();
+                seal = Sm2Signer.sign(
+                        keys.signingKey(), Envelope.sealBytes(batchId.toString(), tree.size(), root, sealedAt));
+                String sealValue = Base64.getEncoder().encodeToString(seal);
+                String rootHex = HexFormat.of().formatHex(root);
+                signed = new ArrayList<>(envelopes.size());
+                for (int i = 0; i < envelopes.size(); i++) {
+                    List<String> path = tree.inclusionProof(i).stream()
+                            .map(HexFormat.of()::formatHex)
+                            .toList();
+                    signed.add(envelopes
+                            .get(i)
+                            .withSignature(new Envelope.Signature(
+                                    "BATCH",
+                                    "SM3withSM2",
+                                    "1234567812345678",
+                                    keys.keyId(),
+                                    sealValue,
+                                    new Envelope.Batch(batchId.toString(), tree.size(), i, rootHex, path, sealedAt))));
+                }
+            } else {
+                signed = envelopes.stream()
+                        .map(e -> e.withSignature(new Envelope.Signature(
+                                "RECORD",
+                                "SM3withSM2",
+                                "1234567812345678",
+                                keys.keyId(),
+                                Base64.getEncoder()
+                                        .encodeToString(Sm2Signer.sign(keys.signingKey(), e.canonicalBytes())),
+                                null)))
+                        .toList();
+            }
+        }
+        List<DeliveryRow> rows = new ArrayList<>(signed.size());
+        for (int i = 0; i < signed.size(); i++) {
+            Envelope envelope = signed.get(i);
+            DeliveryDraft draft = drafts.get(i);
+            rows.add(new DeliveryRow(
+                    0,
+                    envelope.deliveryId(),
+                    batchId,
+                    draft.target().grant().agreementId(),
+                    resource.code(),
+                    draft.target().grant().demanderUscc(),
+                    draft.target().endpoint().kind().name(),
+                    draft.target().endpoint().address(),
+                    draft.orderKey(),
+                    draft.sourceId(),
+                    cipher.encrypt(json.writeValueAsBytes(envelope)),
+                    cipher.keyId(),
+                    "PENDING",
+                    0,
+                    now,
+                    null,
+                    now,
+                    null));
+        }
+        int accepted = (int)
+                results.stream().filter(r -> r.status().equals("ACCEPTED")).count();
+        int queued = store.insertDeliveries(rows);
+        store.insertQuarantine(quarantine);
+        store.insertBatch(new ExchangeStore.BatchRow(
+                batchId,
+                resource.code(),
+                resource.providerUscc(),
+                channel,
+                mode.name(),
+                now,
+                incoming.size(),
+                accepted,
+                quarantine.size(),
+                queued,
+                treeSize,
+                root,
+                seal));
+        events.publishEvent(new ExchangeEvents.BatchReceived(
+                batchId,
+                resource.code(),
+                resource.providerUscc(),
+                channel,
+                actor.name(),
+                incoming.size(),
+                accepted,
+                quarantine.size(),
+                queued,
+                now));
+        return new IntakeResult(batchId, accepted, quarantine.size(), queued, results);
+    }
+
+    /** Each agreement in force on the resource, at each of its demander's endpoints (the mailbox when it has none). */
+    private List<Target> targets(Resource resource, Schema schema) {
+        List<Target> targets = new ArrayList<>();
+        for (Grant grant : agreements.grantsFor(resource.code())) {
+            List<Endpoint> endpoints = participants.endpoints(grant.demanderUscc()).stream()
+                    .filter(e -> e.direction() == EndpointKind.Direction.DEMAND)
+                    .filter(e -> e.resourceCode() == null || e.resourceCode().equals(resource.code()))
+                    .toList();
+            if (endpoints.isEmpty()) {
+                endpoints = List.of(new Endpoint(
+                        null,
+                        grant.demanderUscc(),
+                        EndpointKind.Direction.DEMAND,
+                        EndpointKind.MAILBOX,
+                        null,
+                        null,
+                        null));
+            }
+            Projection projection = projections.computeIfAbsent(
+                    resource.code() + "@" + resource.updatedAt() + "/" + grant.agreementId() + "/" + grant.fields(),
+                    k -> Projection.of(schema, grant.fields()));
+            String fingerprint = Sm3.hex(projection.schema().toString());
+            for (Endpoint endpoint : endpoints) {
+                targets.add(new Target(grant, endpoint, projection, fingerprint));
+            }
+        }
+        return targets;
+    }
+
+    private String orderKey(String personKey) {
+        return HexFormat.of().formatHex(Sm3.hmac(orderKeySecret, personKey.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static byte[] avro(Schema schema, GenericRecord record) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        try {
+            new GenericDatumWriter<GenericRecord>(schema).write(record, encoder);
+            encoder.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private record Target(Grant grant, Endpoint endpoint, Projection projection, String schemaFingerprint) {}
+
+    private record DeliveryDraft(Target target, String orderKey, String sourceId) {}
+}

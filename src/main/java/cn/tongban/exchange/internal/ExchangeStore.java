@@ -1,0 +1,290 @@
+package cn.tongban.exchange.internal;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Intake batches, quarantine and the delivery outbox, written in batches to keep up with intake. */
+@Repository
+public class ExchangeStore {
+
+    private final JdbcClient jdbc;
+    private final JdbcTemplate template;
+
+    ExchangeStore(JdbcClient jdbc, JdbcTemplate template) {
+        this.jdbc = jdbc;
+        this.template = template;
+    }
+
+    /** A batch as received. */
+    public record BatchRow(
+            UUID id,
+            String resourceCode,
+            String supplierUscc,
+            String channel,
+            String signingMode,
+            Instant receivedAt,
+            int recordCount,
+            int accepted,
+            int quarantined,
+            int deliveries,
+            Integer treeSize,
+            byte[] merkleRoot,
+            byte[] sealSignature) {}
+
+    /** A quarantined record. */
+    public record QuarantineRow(
+            UUID id,
+            UUID batchId,
+            String resourceCode,
+            String supplierUscc,
+            String sourceRecordId,
+            String reasonsJson,
+            byte[] payloadCipher,
+            String keyId,
+            String status,
+            Instant receivedAt) {}
+
+    /** One delivery in the outbox. */
+    public record DeliveryRow(
+            long id,
+            String idempotencyKey,
+            UUID batchId,
+            UUID agreementId,
+            String resourceCode,
+            String demanderUscc,
+            String endpointKind,
+            String endpointAddress,
+            String orderKey,
+            String sourceRecordId,
+            byte[] payloadCipher,
+            String keyId,
+            String status,
+            int attempts,
+            Instant nextAttemptAt,
+            String lastError,
+            Instant createdAt,
+            Instant deliveredAt) {}
+
+    public void insertBatch(BatchRow b) {
+        jdbc.sql("""
+                        insert into exchange_batch (id, resource_code, supplier_uscc, channel, signing_mode, received_at, record_count,
+                                                    accepted, quarantined, deliveries, tree_size, merkle_root, seal_signature)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(
+                        b.id(),
+                        b.resourceCode(),
+                        b.supplierUscc(),
+                        b.channel(),
+                        b.signingMode(),
+                        Timestamp.from(b.receivedAt()),
+                        b.recordCount(),
+                        b.accepted(),
+                        b.quarantined(),
+                        b.deliveries(),
+                        b.treeSize(),
+                        b.merkleRoot(),
+                        b.sealSignature())
+                .update();
+    }
+
+    public void insertQuarantine(List<QuarantineRow> rows) {
+        template.batchUpdate("""
+                insert into quarantine (id, batch_id, resource_code, supplier_uscc, source_record_id, reasons, payload_cipher, key_id,
+                                        status, received_at)
+                values (?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?)""", rows, 500, (ps, q) -> {
+            ps.setObject(1, q.id());
+            ps.setObject(2, q.batchId());
+            ps.setString(3, q.resourceCode());
+            ps.setString(4, q.supplierUscc());
+            ps.setString(5, q.sourceRecordId());
+            ps.setString(6, q.reasonsJson());
+            ps.setBytes(7, q.payloadCipher());
+            ps.setString(8, q.keyId());
+            ps.setString(9, q.status());
+            ps.setTimestamp(10, Timestamp.from(q.receivedAt()));
+        });
+    }
+
+    /** Inserts deliveries; one whose idempotency key exists already (a re-sent record) is skipped. */
+    public int insertDeliveries(List<DeliveryRow> rows) {
+        int[][] counts = template.batchUpdate("""
+                insert into delivery (idempotency_key, batch_id, agreement_id, resource_code, demander_uscc, endpoint_kind,
+                                      endpoint_address, order_key, source_record_id, payload_cipher, key_id, status, attempts,
+                                      next_attempt_at, created_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)
+                on conflict (idempotency_key) do nothing""", rows, 1000, (ps, d) -> {
+            ps.setString(1, d.idempotencyKey());
+            ps.setObject(2, d.batchId());
+            ps.setObject(3, d.agreementId());
+            ps.setString(4, d.resourceCode());
+            ps.setString(5, d.demanderUscc());
+            ps.setString(6, d.endpointKind());
+            ps.setString(7, d.endpointAddress());
+            ps.setString(8, d.orderKey());
+            ps.setString(9, d.sourceRecordId());
+            ps.setBytes(10, d.payloadCipher());
+            ps.setString(11, d.keyId());
+            ps.setTimestamp(12, Timestamp.from(d.nextAttemptAt()));
+            ps.setTimestamp(13, Timestamp.from(d.createdAt()));
+        });
+        int inserted = 0;
+        for (int[] batch : counts) {
+            for (int count : batch) {
+                // With reWriteBatchedInserts the driver reports SUCCESS_NO_INFO (-2) for rewritten rows.
+                inserted += count == java.sql.Statement.SUCCESS_NO_INFO ? 1 : Math.max(count, 0);
+            }
+        }
+        return inserted;
+    }
+
+    /**
+     * Claims due deliveries, oldest first, skipping any whose earlier delivery for the same person
+     * and endpoint is still pending: that keeps each person's records in order.
+     */
+    public List<DeliveryRow> claimDue(Instant now, int limit) {
+        return jdbc.sql("""
+                        select * from delivery d
+                        where d.status = 'PENDING' and d.next_attempt_at <= ?
+                          and not exists (select 1 from delivery p
+                                          where p.status = 'PENDING' and p.demander_uscc = d.demander_uscc
+                                            and p.endpoint_kind = d.endpoint_kind and p.order_key = d.order_key and p.id < d.id)
+                        order by d.id limit ? for update skip locked""")
+                .params(Timestamp.from(now), limit)
+                .query(ExchangeStore::delivery)
+                .list();
+    }
+
+    public void markDelivered(List<Long> ids, String status, Instant at) {
+        template.batchUpdate(
+                "update delivery set status = ?, delivered_at = ?, attempts = attempts + 1, last_error = null where id = ?",
+                ids,
+                500,
+                (ps, id) -> {
+                    ps.setString(1, status);
+                    ps.setTimestamp(2, Timestamp.from(at));
+                    ps.setLong(3, id);
+                });
+    }
+
+    public void markFailed(long id, String status, int attempts, Instant nextAttempt, String error) {
+        jdbc.sql("update delivery set status = ?, attempts = ?, next_attempt_at = ?, last_error = ? where id = ?")
+                .params(status, attempts, Timestamp.from(nextAttempt), error, id)
+                .update();
+    }
+
+    public Optional<DeliveryRow> delivery(long id) {
+        return jdbc.sql("select * from delivery where id = ?")
+                .param(id)
+                .query(ExchangeStore::delivery)
+                .optional();
+    }
+
+    public List<DeliveryRow> deliveriesOf(String demanderUscc, String status, long afterId, int limit) {
+        return jdbc.sql("""
+                        select * from delivery where (cast(? as text) is null or demander_uscc = ?) and status = ? and id > ?
+                        order by id limit ?""")
+                .params(demanderUscc, demanderUscc, status, afterId, limit)
+                .query(ExchangeStore::delivery)
+                .list();
+    }
+
+    public int acknowledge(String demanderUscc, List<Long> ids, Instant at) {
+        return jdbc.sql("""
+                        update delivery set status = 'ACKED', delivered_at = ?
+                        where demander_uscc = ? and status = 'AVAILABLE' and id = any(?)""")
+                .params(Timestamp.from(at), demanderUscc, ids.toArray(Long[]::new))
+                .update();
+    }
+
+    public int replay(long id, Instant now) {
+        return jdbc.sql("""
+                        update delivery set status = 'PENDING', attempts = 0, next_attempt_at = ?, last_error = null
+                        where id = ? and status = 'DEAD'""").params(Timestamp.from(now), id).update();
+    }
+
+    public List<DeliveryRow> bySource(String resourceCode, String sourceRecordId) {
+        return jdbc.sql("select * from delivery where resource_code = ? and source_record_id = ? order by id")
+                .params(resourceCode, sourceRecordId)
+                .query(ExchangeStore::delivery)
+                .list();
+    }
+
+    public Optional<QuarantineRow> quarantined(UUID id) {
+        return jdbc.sql(
+                        "select id, batch_id, resource_code, supplier_uscc, source_record_id, reasons::text, payload_cipher, key_id, status, received_at from quarantine where id = ?")
+                .param(id)
+                .query(ExchangeStore::quarantine)
+                .optional();
+    }
+
+    public List<QuarantineRow> quarantine(String supplierUscc, String resourceCode, String status, int limit) {
+        return jdbc.sql("""
+                        select id, batch_id, resource_code, supplier_uscc, source_record_id, reasons::text, payload_cipher, key_id, status,
+                               received_at
+                        from quarantine
+                        where (cast(? as text) is null or supplier_uscc = ?) and (cast(? as text) is null or resource_code = ?)
+                          and status = ?
+                        order by received_at desc limit ?""")
+                .params(supplierUscc, supplierUscc, resourceCode, resourceCode, status, limit)
+                .query(ExchangeStore::quarantine)
+                .list();
+    }
+
+    public void resolveQuarantine(UUID id, String status, Instant at, String by) {
+        jdbc.sql("update quarantine set status = ?, resolved_at = ?, resolved_by = ? where id = ?")
+                .params(status, Timestamp.from(at), by, id)
+                .update();
+    }
+
+    /** Counts by status, for health and the demo's status page. */
+    public java.util.Map<String, Long> deliveryCounts() {
+        java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+        jdbc.sql("select status, count(*) from delivery group by status").query(rs -> {
+            counts.put(rs.getString(1), rs.getLong(2));
+        });
+        return counts;
+    }
+
+    private static DeliveryRow delivery(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        Timestamp delivered = rs.getTimestamp("delivered_at");
+        return new DeliveryRow(
+                rs.getLong("id"),
+                rs.getString("idempotency_key"),
+                rs.getObject("batch_id", UUID.class),
+                rs.getObject("agreement_id", UUID.class),
+                rs.getString("resource_code"),
+                rs.getString("demander_uscc"),
+                rs.getString("endpoint_kind"),
+                rs.getString("endpoint_address"),
+                rs.getString("order_key"),
+                rs.getString("source_record_id"),
+                rs.getBytes("payload_cipher"),
+                rs.getString("key_id"),
+                rs.getString("status"),
+                rs.getInt("attempts"),
+                rs.getTimestamp("next_attempt_at").toInstant(),
+                rs.getString("last_error"),
+                rs.getTimestamp("created_at").toInstant(),
+                delivered == null ? null : delivered.toInstant());
+    }
+
+    private static QuarantineRow quarantine(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new QuarantineRow(
+                rs.getObject(1, UUID.class),
+                rs.getObject(2, UUID.class),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6),
+                rs.getBytes(7),
+                rs.getString(8),
+                rs.getString(9),
+                rs.getTimestamp(10).toInstant());
+    }
+}

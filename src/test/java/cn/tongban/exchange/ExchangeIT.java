@@ -1,0 +1,322 @@
+package cn.tongban.exchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import cn.tongban.identifier.SyntheticIdentifiers;
+import cn.tongban.signing.HubKeys;
+import cn.tongban.support.Api;
+import cn.tongban.support.CatalogFixture;
+import cn.tongban.support.CatalogFixture.Party;
+import cn.tongban.support.HubTest;
+import cn.tongban.support.WebhookServer;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Records from a supplier to two demanders with different agreements, over real HTTP: each gets
+ * exactly its granted, masked fields in envelopes that verify with the hub's certificate; a
+ * demander that is down gets everything once back; bad records wait in quarantine for correction.
+ */
+@HubTest
+class ExchangeIT {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @LocalServerPort
+    int port;
+
+    Party provider;
+    Party notary;
+    Party insurer;
+    Api supplierSystem;
+    String code;
+    WebhookServer webhook;
+    PublicKey hubKey;
+    final Random random = new Random(7);
+
+    @BeforeEach
+    void province() {
+        CatalogFixture fixture = new CatalogFixture(port);
+        provider = fixture.participant("教育厅(交换)", "DEPARTMENT");
+        notary = fixture.participant("公证处(交换)", "NOTARY_OFFICE");
+        insurer = fixture.participant("人社厅(交换)", "DEPARTMENT");
+        code = CatalogFixture.resourceCode();
+        assertThat(provider.admin()
+                        .post("/api/catalog/resources", CatalogFixture.resource(code, provider.uscc()))
+                        .status())
+                .isEqualTo(201);
+        agree(notary, List.of("certificateNo", "name", "idNumber", "school"), "ID_NUMBER");
+        agree(insurer, List.of("certificateNo", "mobile"), null);
+        webhook = new WebhookServer();
+        assertThat(notary.admin()
+                        .post(
+                                "/api/catalog/participants/" + notary.uscc() + "/endpoints",
+                                Map.of("direction", "DEMAND", "kind", "WEBHOOK", "address", webhook.url()))
+                        .status())
+                .isEqualTo(201);
+        JsonNode credential = provider.admin()
+                .post("/api/catalog/participants/" + provider.uscc() + "/credentials", Map.of())
+                .json();
+        supplierSystem = Api.at(port)
+                .as(credential.get("keyId").asString(), credential.get("secret").asString());
+        hubKey = HubKeys.readCertificate(
+                        Api.at(port).get("/api/exchange/hub-certificate").body())
+                .getPublicKey();
+    }
+
+    @AfterEach
+    void stop() {
+        webhook.close();
+    }
+
+    @Test
+    void s01_eachDemanderGetsExactlyItsGrantedMaskedFieldsSigned() {
+        List<Map<String, Object>> records = List.of(record("S-1", "张三丰"), record("S-2", "李四"), bad("S-3"));
+        Api.Reply pushed = supplierSystem.post("/api/exchange/intake/" + code, Map.of("records", records));
+        assertThat(pushed.status()).as(pushed.toString()).isEqualTo(202);
+        assertThat(pushed.json().get("accepted").asInt()).isEqualTo(2);
+        assertThat(pushed.json().get("quarantined").asInt()).isEqualTo(1);
+        assertThat(pushed.json().get("deliveries").asInt()).isEqualTo(4);
+        assertThat(pushed.json().at("/results/2/reasons/0/rule").asString()).isEqualTo("id-number-gb11643");
+        assertThat(pushed.body()).doesNotContain("430102").as("no personal data in the answer");
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> webhook.envelopes().size() == 2);
+        for (JsonNode envelope : webhook.envelopes()) {
+            assertThat(fields(envelope.get("record"))).containsExactly("certificateNo", "name", "idNumber", "school");
+            assertThat(envelope.at("/record/idNumber").asString()).matches("430102\\*{8}\\d{3}[0-9X]");
+            assertThat(verify(envelope)).isNull();
+            assertThat(envelope.at("/signature/mode").asString()).isEqualTo("BATCH");
+        }
+        assertThat(webhook.envelopes().get(0).at("/record/name").asString()).isEqualTo("张*丰");
+
+        List<JsonNode> mailbox =
+                await().atMost(Duration.ofSeconds(15)).until(() -> mailbox(insurer), m -> m.size() == 2);
+        for (JsonNode item : mailbox) {
+            JsonNode envelope = item.get("envelope");
+            assertThat(fields(envelope.get("record"))).containsExactly("certificateNo", "mobile");
+            assertThat(envelope.at("/record/mobile").asString()).isEqualTo("138****5678");
+            assertThat(verify(envelope)).isNull();
+        }
+        List<Long> ids = mailbox.stream().map(m -> m.get("id").asLong()).toList();
+        assertThat(insurer.admin()
+                        .post("/api/exchange/mailbox/ack", Map.of("ids", ids))
+                        .json()
+                        .get("acknowledged")
+                        .asInt())
+                .isEqualTo(2);
+        assertThat(mailbox(insurer)).isEmpty();
+
+        JsonNode tampered = webhook.envelopes().get(0).deepCopy();
+        ((tools.jackson.databind.node.ObjectNode) tampered.get("record")).put("school", "伪造大学");
+        assertThat(verify(tampered)).isEqualTo("the record differs from its signed Avro bytes");
+        JsonNode resigned = webhook.envelopes().get(1).deepCopy();
+        ((tools.jackson.databind.node.ObjectNode) resigned).put("purpose", "另作他用");
+        assertThat(verify(resigned)).isEqualTo("the inclusion proof does not lead to the sealed root");
+    }
+
+    @Test
+    void s02_perRecordSigningAndResentRecordsAreNotDeliveredTwice() {
+        List<Map<String, Object>> records = List.of(record("R-1", "王五"), record("R-2", "赵六"));
+        Api.Reply first =
+                supplierSystem.post("/api/exchange/intake/" + code + "?signing=RECORD", Map.of("records", records));
+        assertThat(first.json().get("deliveries").asInt()).isEqualTo(4);
+        Api.Reply again =
+                supplierSystem.post("/api/exchange/intake/" + code + "?signing=RECORD", Map.of("records", records));
+        assertThat(again.json().get("accepted").asInt()).isEqualTo(2);
+        assertThat(again.json().get("deliveries").asInt())
+                .as("same records, same idempotency keys")
+                .isZero();
+        await().atMost(Duration.ofSeconds(15)).until(() -> webhook.envelopes().size() == 2);
+        assertThat(webhook.envelopes()).allSatisfy(e -> {
+            assertThat(e.at("/signature/mode").asString()).isEqualTo("RECORD");
+            assertThat(verify(e)).isNull();
+        });
+    }
+
+    @Test
+    void s03_aDemanderThatIsDownGetsEverythingOnceBackInOrder() throws Exception {
+        webhook.answer(503);
+        List<Map<String, Object>> records = new ArrayList<>();
+        String person = SyntheticIdentifiers.idNumber(random, "430102", LocalDate.of(1990, 1, 1));
+        for (int i = 1; i <= 5; i++) {
+            records.add(record("P-" + i, "钱七", person));
+        }
+        supplierSystem.post("/api/exchange/intake/" + code, Map.of("records", records));
+        await().atMost(Duration.ofSeconds(10)).until(() -> webhook.calls() >= 2);
+        assertThat(webhook.envelopes()).isEmpty();
+
+        webhook.answer(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> webhook.envelopes().size() == 5);
+        assertThat(webhook.envelopes().stream().map(e -> e.get("sourceRecordId").asString()))
+                .as("one person's records arrive in order")
+                .containsExactly("P-1", "P-2", "P-3", "P-4", "P-5");
+    }
+
+    @Test
+    void s04_afterTheLastAttemptADeliveryIsDeadLetteredAndReplayable() {
+        webhook.answer(500);
+        supplierSystem.post("/api/exchange/intake/" + code, Map.of("records", List.of(record("D-1", "孙八"))));
+        Api ops = Api.at(port).as("ops");
+        JsonNode dead = await().atMost(Duration.ofSeconds(20)).until(() -> deadFor(ops, "D-1"), d -> d != null);
+        assertThat(dead.get("attempts").asInt()).isEqualTo(3);
+        assertThat(dead.get("lastError").asString()).isEqualTo("webhook answered 500");
+        assertThat(notary.admin().get("/api/exchange/dead-letters").body()).contains("D-1");
+        assertThat(insurer.admin()
+                        .post("/api/exchange/dead-letters/" + dead.get("id").asLong() + "/replay", Map.of())
+                        .status())
+                .isEqualTo(404);
+
+        webhook.answer(200);
+        assertThat(notary.admin()
+                        .post("/api/exchange/dead-letters/" + dead.get("id").asLong() + "/replay", Map.of())
+                        .status())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> webhook.envelopes().size() == 1);
+        assertThat(verify(webhook.envelopes().get(0))).isNull();
+    }
+
+    @Test
+    void s05_aBadRecordWaitsInQuarantineAndIsReplayedAfterCorrection() {
+        Api.Reply pushed = supplierSystem.post("/api/exchange/intake/" + code, Map.of("records", List.of(bad("Q-1"))));
+        String quarantineId = pushed.json().at("/results/0/quarantineId").asString();
+        JsonNode held = provider.admin()
+                .get("/api/exchange/quarantine?resource=" + code)
+                .json();
+        assertThat(held.findValuesAsString("id")).contains(quarantineId);
+        assertThat(notary.admin()
+                        .get("/api/exchange/quarantine?resource=" + code)
+                        .json()
+                        .findValuesAsString("id"))
+                .doesNotContain(quarantineId);
+
+        Map<String, Object> stillBad = Map.of("record", bad("Q-1").get("record"));
+        Api.Reply refused = provider.admin().post("/api/exchange/quarantine/" + quarantineId + "/replay", stillBad);
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.violations()).containsExactly("idNumber:id-number-gb11643");
+
+        Api.Reply replayed = provider.admin()
+                .post(
+                        "/api/exchange/quarantine/" + quarantineId + "/replay",
+                        Map.of("record", record("Q-1", "周九").get("record")));
+        assertThat(replayed.status()).as(replayed.toString()).isEqualTo(200);
+        assertThat(provider.admin()
+                        .get("/api/exchange/quarantine?resource=" + code + "&status=REPLAYED")
+                        .json()
+                        .findValuesAsString("id"))
+                .contains(quarantineId);
+        await().atMost(Duration.ofSeconds(15)).until(() -> webhook.envelopes().size() == 1);
+        assertThat(webhook.envelopes().get(0).get("sourceRecordId").asString()).isEqualTo("Q-1");
+    }
+
+    @Test
+    void s06_badBatchesAreRefusedWholeAndOnlyTheProviderSupplies() {
+        assertThat(notary.admin()
+                        .post("/api/exchange/intake/" + code, Map.of("records", List.of(record("X-1", "吴十"))))
+                        .status())
+                .isEqualTo(403);
+        assertThat(supplierSystem
+                        .post("/api/exchange/intake/NO-SUCH-0001", Map.of("records", List.of(record("X-1", "吴十"))))
+                        .status())
+                .isEqualTo(404);
+        assertThat(supplierSystem
+                        .post("/api/exchange/intake/" + code, Map.of("records", List.of()))
+                        .violations())
+                .containsExactly("records:not-empty");
+        Api.Reply unknownField = supplierSystem.post(
+                "/api/exchange/intake/" + code,
+                Map.of(
+                        "records",
+                        List.of(Map.of("sourceRecordId", "X-2", "record", Map.of("certificateNo", "C", "salary", 1)))));
+        assertThat(unknownField.json().at("/results/0/status").asString()).isEqualTo("QUARANTINED");
+        assertThat(unknownField.json().at("/results/0/reasons").findValuesAsString("rule"))
+                .contains("schema-field", "required");
+    }
+
+    private void agree(Party demander, List<String> fields, String idMasking) {
+        Api.Reply filed =
+                demander.admin().post("/api/catalog/demands", CatalogFixture.demand(demander.uscc(), code, fields));
+        assertThat(filed.status()).as(filed.toString()).isEqualTo(201);
+        String id = filed.json().at("/agreement/id").asString();
+        List<Map<String, Object>> decisions = new ArrayList<>();
+        for (JsonNode field : filed.json().at("/agreement/fields")) {
+            if (field.get("state").asString().equals("PENDING")) {
+                decisions.add(
+                        idMasking != null && field.get("name").asString().equals("idNumber")
+                                ? Map.of("field", "idNumber", "outcome", "APPROVE", "masking", idMasking)
+                                : Map.of("field", field.get("name").asString(), "outcome", "APPROVE"));
+            }
+        }
+        if (!decisions.isEmpty()) {
+            assertThat(provider.approver()
+                            .post("/api/catalog/agreements/" + id + "/decisions", Map.of("decisions", decisions))
+                            .status())
+                    .isEqualTo(200);
+        }
+    }
+
+    private Map<String, Object> record(String sourceId, String name) {
+        return record(sourceId, name, SyntheticIdentifiers.idNumber(random, "430102", LocalDate.of(1995, 5, 20)));
+    }
+
+    private static Map<String, Object> record(String sourceId, String name, String idNumber) {
+        return Map.of(
+                "sourceRecordId",
+                sourceId,
+                "record",
+                Map.of(
+                        "certificateNo",
+                        "10542120200500" + sourceId.hashCode() % 1000,
+                        "name",
+                        name,
+                        "idNumber",
+                        idNumber,
+                        "school",
+                        "湖南大学",
+                        "mobile",
+                        "13812345678",
+                        "religion",
+                        "无"));
+    }
+
+    private static Map<String, Object> bad(String sourceId) {
+        Map<String, Object> record = new java.util.HashMap<>(record(sourceId, "郑十一", "430102199505200000"));
+        return record;
+    }
+
+    private List<JsonNode> mailbox(Party party) {
+        List<JsonNode> items = new ArrayList<>();
+        party.admin().get("/api/exchange/mailbox").json().forEach(items::add);
+        return items;
+    }
+
+    private static JsonNode deadFor(Api ops, String sourceRecordId) {
+        for (JsonNode dead : ops.get("/api/exchange/dead-letters").json()) {
+            if (dead.get("sourceRecordId").asString().equals(sourceRecordId)) {
+                return dead;
+            }
+        }
+        return null;
+    }
+
+    private String verify(JsonNode envelope) {
+        return EnvelopeVerifier.problem(JSON.treeToValue(envelope, Envelope.class), hubKey);
+    }
+
+    private static List<String> fields(JsonNode record) {
+        List<String> names = new ArrayList<>();
+        record.propertyNames().forEach(names::add);
+        return names;
+    }
+}

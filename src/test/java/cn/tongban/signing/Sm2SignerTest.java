@@ -1,0 +1,49 @@
+package cn.tongban.signing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class Sm2SignerTest {
+
+    @Test
+    void signThenVerifyAndATamperedMessageFails() {
+        KeyPair pair = Sm2Signer.generate();
+        byte[] message = "准予迁入证明".getBytes(StandardCharsets.UTF_8);
+        byte[] signature = Sm2Signer.sign(pair.getPrivate(), message);
+        assertThat(signature[0]).as("DER SEQUENCE").isEqualTo((byte) 0x30);
+        assertThat(Sm2Signer.verify(pair.getPublic(), message, signature)).isTrue();
+        message[0] ^= 1;
+        assertThat(Sm2Signer.verify(pair.getPublic(), message, signature)).isFalse();
+        assertThat(Sm2Signer.verify(Sm2Signer.generate().getPublic(), "x".getBytes(), signature))
+                .isFalse();
+    }
+
+    @Test
+    void hubKeysPersistAndTheCertificateCarriesAnSm2Key(@TempDir Path dir) {
+        HubKeys first = HubKeys.loadOrCreate(dir, "test hub");
+        HubKeys again = HubKeys.loadOrCreate(dir, "test hub");
+        assertThat(again.keyId()).isEqualTo(first.keyId());
+        assertThat(Sm2Keys.problem(first.certificatePem())).isNull();
+        byte[] signature = Sm2Signer.sign(first.signingKey(), new byte[] {1, 2, 3});
+        assertThat(Sm2Signer.verify(again.publicKey(), new byte[] {1, 2, 3}, signature))
+                .isTrue();
+    }
+
+    @Test
+    void sm4GcmRoundTripsAndDetectsTampering() {
+        DataCipher cipher = new DataCipher(new byte[16]);
+        byte[] plain = "430102199001010011".getBytes(StandardCharsets.UTF_8);
+        byte[] sealed = cipher.encrypt(plain);
+        assertThat(sealed).hasSize(12 + plain.length + 16);
+        assertThat(cipher.decrypt(sealed)).isEqualTo(plain);
+        assertThat(cipher.encrypt(plain)).as("a fresh nonce each time").isNotEqualTo(sealed);
+        sealed[20] ^= 1;
+        assertThatThrownBy(() -> cipher.decrypt(sealed)).isInstanceOf(IllegalStateException.class);
+    }
+}
