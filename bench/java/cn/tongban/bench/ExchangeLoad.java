@@ -78,7 +78,9 @@ public final class ExchangeLoad {
             bodies.add(JSON.writeValueAsString(Map.of("records", records)));
         }
         // Warm-up: one batch, not counted.
+        long w0 = System.nanoTime();
         supplier.post("/api/exchange/intake/" + code + "?signing=" + mode, bodies.get(0));
+        System.out.printf("warm-up batch in %d ms%n", (System.nanoTime() - w0) / 1_000_000);
 
         AtomicLong accepted = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(senders);
@@ -87,8 +89,10 @@ public final class ExchangeLoad {
         for (int b = 1; b < batches; b++) {
             String body = bodies.get(b);
             futures.add(pool.submit(() -> {
+                long t0 = System.nanoTime();
                 JsonNode result = supplier.post("/api/exchange/intake/" + code + "?signing=" + mode, body);
                 accepted.addAndGet(result.get("accepted").asLong());
+                System.out.printf("batch of %d accepted in %d ms%n", result.get("accepted").asLong(), (System.nanoTime() - t0) / 1_000_000);
                 return null;
             }));
         }

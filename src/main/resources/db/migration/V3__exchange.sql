@@ -14,7 +14,9 @@ create table exchange_batch (
     deliveries      int not null,
     tree_size       int,
     merkle_root     bytea,
-    seal_signature  bytea
+    sealed_at       text,
+    seal_signature  bytea,
+    leaf_hashes     bytea
 );
 create index exchange_batch_resource on exchange_batch (resource_code, received_at);
 
@@ -34,8 +36,15 @@ create table quarantine (
 );
 create index quarantine_resource on quarantine (resource_code, status);
 
--- The outbox: one row per record per entitled demander. The idempotency key is stable across
--- retries of the same source record, so a demander recognises a duplicate.
+-- Projected schemas, stored once and named by their SM3 fingerprint.
+create table projection_schema (
+    fingerprint  char(64) primary key,
+    schema       text not null
+);
+
+-- The outbox: one row per record per entitled demander, holding what was signed — the
+-- projected record's Avro bytes (encrypted) and the envelope's fields; the signed envelope is
+-- assembled when it is delivered. The idempotency key is stable across re-sends of a record.
 create table delivery (
     id                bigserial primary key,
     idempotency_key   char(64) not null unique,
@@ -47,6 +56,12 @@ create table delivery (
     endpoint_address  text,
     order_key         char(64) not null,
     source_record_id  text not null,
+    service_item_code text not null,
+    purpose           text not null,
+    issued_at         text not null,
+    schema_fingerprint char(64) not null,
+    leaf_index        int,
+    record_signature  bytea,
     payload_cipher    bytea not null,
     key_id            text not null,
     status            text not null check (status in ('PENDING', 'DELIVERED', 'AVAILABLE', 'ACKED', 'DEAD')),
@@ -57,7 +72,7 @@ create table delivery (
     delivered_at      timestamptz
 );
 create index delivery_due on delivery (next_attempt_at, id) where status = 'PENDING';
-create index delivery_order on delivery (demander_uscc, endpoint_kind, order_key, id) where status = 'PENDING';
+create index delivery_order on delivery (order_key, id) where status = 'PENDING';
 create index delivery_mailbox on delivery (demander_uscc, id) where status = 'AVAILABLE';
 create index delivery_dead on delivery (demander_uscc, id) where status = 'DEAD';
 create index delivery_source on delivery (resource_code, source_record_id);

@@ -4,7 +4,6 @@ import cn.tongban.exchange.internal.ExchangeStore;
 import cn.tongban.exchange.internal.ExchangeStore.DeliveryRow;
 import cn.tongban.security.Actor;
 import cn.tongban.security.Role;
-import cn.tongban.signing.DataCipher;
 import cn.tongban.web.ApiException;
 import java.time.Clock;
 import java.time.Instant;
@@ -30,7 +29,7 @@ public class Deliveries {
     private final ExchangeStore store;
     private final IntakeService intake;
     private final ExchangeProperties properties;
-    private final DataCipher cipher;
+    private final EnvelopeAssembler assembler;
     private final JsonMapper json;
     private final Clock clock;
 
@@ -38,13 +37,13 @@ public class Deliveries {
             ExchangeStore store,
             IntakeService intake,
             ExchangeProperties properties,
-            DataCipher cipher,
+            EnvelopeAssembler assembler,
             JsonMapper json,
             Clock clock) {
         this.store = store;
         this.intake = intake;
         this.properties = properties;
-        this.cipher = cipher;
+        this.assembler = assembler;
         this.json = json;
         this.clock = clock;
     }
@@ -80,7 +79,7 @@ public class Deliveries {
     public List<MailboxItem> mailbox(Actor actor, long after, int limit) {
         checkLimit(limit);
         return store.deliveriesOf(participant(actor), "AVAILABLE", after, limit).stream()
-                .map(row -> new MailboxItem(row.id(), json.readTree(cipher.decrypt(row.payloadCipher()))))
+                .map(row -> new MailboxItem(row.id(), json.valueToTree(assembler.assemble(row))))
                 .toList();
     }
 

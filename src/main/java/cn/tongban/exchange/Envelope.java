@@ -41,6 +41,33 @@ public record Envelope(
 
     /** Fixed field order, each length-prefixed: what the record signature and the Merkle leaf cover. */
     public byte[] canonicalBytes() {
+        return canonicalBytes(
+                version,
+                deliveryId,
+                resourceCode,
+                agreementId,
+                demanderUscc,
+                serviceItemCode,
+                purpose,
+                sourceRecordId,
+                issuedAt,
+                schemaFingerprint,
+                Base64.getDecoder().decode(recordAvro));
+    }
+
+    /** The canonical bytes of an envelope with these fields; the record enters by its SM3 digest. */
+    public static byte[] canonicalBytes(
+            int version,
+            String deliveryId,
+            String resourceCode,
+            String agreementId,
+            String demanderUscc,
+            String serviceItemCode,
+            String purpose,
+            String sourceRecordId,
+            String issuedAt,
+            String schemaFingerprint,
+            byte[] recordAvro) {
         return new CanonicalBytes()
                 .text(String.valueOf(version))
                 .text(deliveryId)
@@ -52,7 +79,7 @@ public record Envelope(
                 .text(sourceRecordId)
                 .text(issuedAt)
                 .text(schemaFingerprint)
-                .bytes(Sm3.digest(Base64.getDecoder().decode(recordAvro)))
+                .bytes(Sm3.digest(recordAvro))
                 .toByteArray();
     }
 

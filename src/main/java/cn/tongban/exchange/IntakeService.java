@@ -11,6 +11,7 @@ import cn.tongban.exchange.internal.ExchangeStore;
 import cn.tongban.exchange.internal.ExchangeStore.DeliveryRow;
 import cn.tongban.exchange.internal.ExchangeStore.QuarantineRow;
 import cn.tongban.security.Actor;
+import cn.tongban.signing.CanonicalBytes;
 import cn.tongban.signing.DataCipher;
 import cn.tongban.signing.HubKeys;
 import cn.tongban.signing.MerkleTree;
@@ -21,12 +22,12 @@ import cn.tongban.web.ApiException.FieldProblem;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -124,12 +125,12 @@ public class IntakeService {
         String personField = QualityRules.personKeyField(schema);
         List<Target> targets = targets(resource, schema);
         Instant now = clock.instant();
+        String issuedAt = now.toString();
         LocalDate today = LocalDate.now(clock);
         UUID batchId = UUID.randomUUID();
 
         List<RecordResult> results = new ArrayList<>(incoming.size());
         List<QuarantineRow> quarantine = new ArrayList<>();
-        List<Envelope> envelopes = new ArrayList<>();
         List<DeliveryDraft> drafts = new ArrayList<>();
         for (int i = 0; i < incoming.size(); i++) {
             IncomingRecord in = incoming.get(i);
@@ -165,10 +166,8 @@ public class IntakeService {
             Object person = personField == null ? null : record.get(personField);
             String orderKey = orderKey(person == null ? resource.code() + "\u0000" + sourceId : person.toString());
             for (Target target : targets) {
-                GenericRecord projected = target.projection().apply(record);
-                String schemaText = target.projection().schema().toString();
                 String deliveryId = HexFormat.of()
-                        .formatHex(Sm3.digest(new cn.tongban.signing.CanonicalBytes()
+                        .formatHex(Sm3.digest(new CanonicalBytes()
                                 .text(target.grant().agreementId().toString())
                                 .text(target.endpoint().kind().name())
                                 .text(target.endpoint().address())
@@ -176,7 +175,9 @@ public class IntakeService {
                                 .text(sourceId)
                                 .bytes(sourceDigest)
                                 .toByteArray()));
-                envelopes.add(new Envelope(
+                byte[] projected =
+                        avro(target.projection().schema(), target.projection().apply(record));
+                byte[] canonical = Envelope.canonicalBytes(
                         Envelope.VERSION,
                         deliveryId,
                         resource.code(),
@@ -185,14 +186,10 @@ public class IntakeService {
                         target.grant().serviceItemCode(),
                         target.grant().purpose(),
                         sourceId,
-                        now.toString(),
+                        issuedAt,
                         target.schemaFingerprint(),
-                        schemaText,
-                        Base64.getEncoder()
-                                .encodeToString(avro(target.projection().schema(), projected)),
-                        JsonRecords.write(projected),
-                        null));
-                drafts.add(new DeliveryDraft(target, orderKey, sourceId));
+                        projected);
+                drafts.add(new DeliveryDraft(target, orderKey, sourceId, deliveryId, projected, canonical));
             }
             results.add(new RecordResult(i, sourceId, "ACCEPTED", null, List.of()));
         }
@@ -200,63 +197,43 @@ public class IntakeService {
         Integer treeSize = null;
         byte[] root = null;
         byte[] seal = null;
-        List<Envelope> signed = envelopes;
-        if (!envelopes.isEmpty()) {
-            if (mode == SigningMode.BATCH) {
-                List<byte[]> leaves =
-                        envelopes.stream().map(Envelope::canonicalBytes).toList();
-                MerkleTree tree = MerkleTree.of(leaves);
-                treeSize = tree.size();
-                root = tree.root();
-                String sealedAt = now.toString();
-                seal = Sm2Signer.sign(
-                        keys.signingKey(), Envelope.sealBytes(batchId.toString(), tree.size(), root, sealedAt));
-                String sealValue = Base64.getEncoder().encodeToString(seal);
-                String rootHex = HexFormat.of().formatHex(root);
-                signed = new ArrayList<>(envelopes.size());
-                for (int i = 0; i < envelopes.size(); i++) {
-                    List<String> path = tree.inclusionProof(i).stream()
-                            .map(HexFormat.of()::formatHex)
-                            .toList();
-                    signed.add(envelopes
-                            .get(i)
-                            .withSignature(new Envelope.Signature(
-                                    "BATCH",
-                                    "SM3withSM2",
-                                    "1234567812345678",
-                                    keys.keyId(),
-                                    sealValue,
-                                    new Envelope.Batch(batchId.toString(), tree.size(), i, rootHex, path, sealedAt))));
-                }
-            } else {
-                signed = envelopes.stream()
-                        .map(e -> e.withSignature(new Envelope.Signature(
-                                "RECORD",
-                                "SM3withSM2",
-                                "1234567812345678",
-                                keys.keyId(),
-                                Base64.getEncoder()
-                                        .encodeToString(Sm2Signer.sign(keys.signingKey(), e.canonicalBytes())),
-                                null)))
-                        .toList();
+        byte[] leafHashes = null;
+        if (!drafts.isEmpty() && mode == SigningMode.BATCH) {
+            List<byte[]> leaves = new ArrayList<>(drafts.size());
+            for (DeliveryDraft draft : drafts) {
+                leaves.add(MerkleTree.leafHash(draft.canonical()));
             }
+            MerkleTree tree = MerkleTree.ofLeafHashes(leaves);
+            treeSize = tree.size();
+            root = tree.root();
+            seal = Sm2Signer.sign(
+                    keys.signingKey(), Envelope.sealBytes(batchId.toString(), tree.size(), root, issuedAt));
+            ByteBuffer packed = ByteBuffer.allocate(32 * leaves.size());
+            leaves.forEach(packed::put);
+            leafHashes = packed.array();
         }
-        List<DeliveryRow> rows = new ArrayList<>(signed.size());
-        for (int i = 0; i < signed.size(); i++) {
-            Envelope envelope = signed.get(i);
+        List<DeliveryRow> rows = new ArrayList<>(drafts.size());
+        for (int i = 0; i < drafts.size(); i++) {
             DeliveryDraft draft = drafts.get(i);
+            Target target = draft.target();
             rows.add(new DeliveryRow(
                     0,
-                    envelope.deliveryId(),
+                    draft.deliveryId(),
                     batchId,
-                    draft.target().grant().agreementId(),
+                    target.grant().agreementId(),
                     resource.code(),
-                    draft.target().grant().demanderUscc(),
-                    draft.target().endpoint().kind().name(),
-                    draft.target().endpoint().address(),
+                    target.grant().demanderUscc(),
+                    target.endpoint().kind().name(),
+                    target.endpoint().address(),
                     draft.orderKey(),
                     draft.sourceId(),
-                    cipher.encrypt(json.writeValueAsBytes(envelope)),
+                    target.grant().serviceItemCode(),
+                    target.grant().purpose(),
+                    issuedAt,
+                    target.schemaFingerprint(),
+                    mode == SigningMode.BATCH ? i : null,
+                    mode == SigningMode.RECORD ? Sm2Signer.sign(keys.signingKey(), draft.canonical()) : null,
+                    cipher.encrypt(draft.avro()),
                     cipher.keyId(),
                     "PENDING",
                     0,
@@ -282,7 +259,9 @@ public class IntakeService {
                 queued,
                 treeSize,
                 root,
-                seal));
+                treeSize == null ? null : issuedAt,
+                seal,
+                leafHashes));
         events.publishEvent(new ExchangeEvents.BatchReceived(
                 batchId,
                 resource.code(),
@@ -318,9 +297,11 @@ public class IntakeService {
             Projection projection = projections.computeIfAbsent(
                     resource.code() + "@" + resource.updatedAt() + "/" + grant.agreementId() + "/" + grant.fields(),
                     k -> Projection.of(schema, grant.fields()));
-            String fingerprint = Sm3.hex(projection.schema().toString());
+            String schemaText = projection.schema().toString();
+            String fingerprint = Sm3.hex(schemaText);
+            store.saveSchema(fingerprint, schemaText);
             for (Endpoint endpoint : endpoints) {
-                targets.add(new Target(grant, endpoint, projection, fingerprint));
+                targets.add(new Target(grant, endpoint, projection, schemaText, fingerprint));
             }
         }
         return targets;
@@ -342,7 +323,9 @@ public class IntakeService {
         return out.toByteArray();
     }
 
-    private record Target(Grant grant, Endpoint endpoint, Projection projection, String schemaFingerprint) {}
+    private record Target(
+            Grant grant, Endpoint endpoint, Projection projection, String schemaText, String schemaFingerprint) {}
 
-    private record DeliveryDraft(Target target, String orderKey, String sourceId) {}
+    private record DeliveryDraft(
+            Target target, String orderKey, String sourceId, String deliveryId, byte[] avro, byte[] canonical) {}
 }

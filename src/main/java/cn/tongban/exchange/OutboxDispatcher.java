@@ -5,7 +5,6 @@ import cn.tongban.exchange.internal.ExchangeStore.DeliveryRow;
 import cn.tongban.schema.SchemaRegistry;
 import cn.tongban.schema.WireFormat;
 import cn.tongban.security.Actor;
-import cn.tongban.signing.DataCipher;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,7 +42,7 @@ public class OutboxDispatcher {
     private static final Logger log = LoggerFactory.getLogger(OutboxDispatcher.class);
 
     private final ExchangeStore store;
-    private final DataCipher cipher;
+    private final EnvelopeAssembler assembler;
     private final JsonMapper json;
     private final TransactionTemplate transaction;
     private final ExchangeProperties properties;
@@ -55,7 +54,7 @@ public class OutboxDispatcher {
 
     OutboxDispatcher(
             ExchangeStore store,
-            DataCipher cipher,
+            EnvelopeAssembler assembler,
             JsonMapper json,
             TransactionTemplate transaction,
             ExchangeProperties properties,
@@ -63,7 +62,7 @@ public class OutboxDispatcher {
             ApplicationEventPublisher events,
             Clock clock) {
         this.store = store;
-        this.cipher = cipher;
+        this.assembler = assembler;
         this.json = json;
         this.transaction = transaction;
         this.properties = properties;
@@ -136,7 +135,7 @@ public class OutboxDispatcher {
     private void postWebhook(String url, List<DeliveryRow> rows) {
         List<Object> envelopes = new ArrayList<>(rows.size());
         for (DeliveryRow row : rows) {
-            envelopes.add(json.readTree(cipher.decrypt(row.payloadCipher())));
+            envelopes.add(assembler.assemble(row));
         }
         HttpRequest request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(properties.webhookTimeout())
@@ -166,7 +165,7 @@ public class OutboxDispatcher {
         try {
             List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
             for (DeliveryRow row : rows) {
-                Envelope envelope = json.readValue(cipher.decrypt(row.payloadCipher()), Envelope.class);
+                Envelope envelope = assembler.assemble(row);
                 int id = registry.register(topic + "-value", envelope.schema(), Actor.platform("exchange-kafka"));
                 byte[] value = WireFormat.frame(id, Base64.getDecoder().decode(envelope.recordAvro()));
                 ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, row.orderKey(), value);

@@ -19,6 +19,8 @@ public final class DataCipher {
     private final SecretKeySpec key;
     private final String keyId;
     private final SecureRandom random = new SecureRandom();
+    // Looking a cipher up costs more than sealing a small record with it: one per thread.
+    private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(DataCipher::newCipher);
 
     public DataCipher(byte[] key) {
         if (key.length != 16) {
@@ -36,7 +38,7 @@ public final class DataCipher {
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
         try {
-            Cipher cipher = Cipher.getInstance("SM4/GCM/NoPadding", Sm2Signer.PROVIDER);
+            Cipher cipher = ciphers.get();
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
             byte[] sealed = cipher.doFinal(plaintext);
             return ByteBuffer.allocate(NONCE_BYTES + sealed.length)
@@ -48,9 +50,17 @@ public final class DataCipher {
         }
     }
 
+    private static Cipher newCipher() {
+        try {
+            return Cipher.getInstance("SM4/GCM/NoPadding", Sm2Signer.PROVIDER);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SM4-GCM is unavailable", e);
+        }
+    }
+
     public byte[] decrypt(byte[] stored) {
         try {
-            Cipher cipher = Cipher.getInstance("SM4/GCM/NoPadding", Sm2Signer.PROVIDER);
+            Cipher cipher = ciphers.get();
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, stored, 0, NONCE_BYTES));
             return cipher.doFinal(stored, NONCE_BYTES, stored.length - NONCE_BYTES);
         } catch (GeneralSecurityException e) {

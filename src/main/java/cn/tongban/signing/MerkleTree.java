@@ -24,13 +24,19 @@ public final class MerkleTree {
      * last node up unchanged: the same tree as RFC 6962's split at the largest power of two.
      */
     public static MerkleTree of(List<byte[]> leaves) {
-        if (leaves.isEmpty()) {
+        List<byte[]> hashes = new ArrayList<>(leaves.size());
+        for (byte[] leaf : leaves) {
+            hashes.add(leafHash(leaf));
+        }
+        return ofLeafHashes(hashes);
+    }
+
+    /** A tree over leaf hashes already computed (e.g. stored with a batch). */
+    public static MerkleTree ofLeafHashes(List<byte[]> leafHashes) {
+        if (leafHashes.isEmpty()) {
             throw new IllegalArgumentException("a Merkle tree needs at least one leaf");
         }
-        List<byte[]> level = new ArrayList<>(leaves.size());
-        for (byte[] leaf : leaves) {
-            level.add(leafHash(leaf));
-        }
+        List<byte[]> level = new ArrayList<>(leafHashes);
         List<List<byte[]>> levels = new ArrayList<>();
         levels.add(level);
         while (level.size() > 1) {

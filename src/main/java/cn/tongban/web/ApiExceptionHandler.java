@@ -59,6 +59,19 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(DataIntegrityViolationException.class)
     ResponseEntity<Object> integrity(DataIntegrityViolationException e) {
+        // Operators get the SQL state and constraint name; PostgreSQL's message may quote values.
+        if (e.getMostSpecificCause() instanceof org.postgresql.util.PSQLException psql
+                && psql.getServerErrorMessage() != null) {
+            log.warn(
+                    "write refused by the database: SQL state {}, constraint {}, column {}",
+                    psql.getSQLState(),
+                    psql.getServerErrorMessage().getConstraint(),
+                    psql.getServerErrorMessage().getColumn());
+        } else {
+            log.warn(
+                    "write refused by the database: {}",
+                    e.getMostSpecificCause().getClass().getName());
+        }
         // Reached only when a concurrent request won a race the services checked for; the detail
         // from PostgreSQL may quote values, so it stays out of the answer.
         return problem(HttpStatus.CONFLICT, "the request conflicts with data written at the same time", List.of());

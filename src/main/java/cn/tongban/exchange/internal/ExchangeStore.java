@@ -35,7 +35,9 @@ public class ExchangeStore {
             int deliveries,
             Integer treeSize,
             byte[] merkleRoot,
-            byte[] sealSignature) {}
+            String sealedAt,
+            byte[] sealSignature,
+            byte[] leafHashes) {}
 
     /** A quarantined record. */
     public record QuarantineRow(
@@ -62,6 +64,12 @@ public class ExchangeStore {
             String endpointAddress,
             String orderKey,
             String sourceRecordId,
+            String serviceItemCode,
+            String purpose,
+            String issuedAt,
+            String schemaFingerprint,
+            Integer leafIndex,
+            byte[] recordSignature,
             byte[] payloadCipher,
             String keyId,
             String status,
@@ -74,8 +82,9 @@ public class ExchangeStore {
     public void insertBatch(BatchRow b) {
         jdbc.sql("""
                         insert into exchange_batch (id, resource_code, supplier_uscc, channel, signing_mode, received_at, record_count,
-                                                    accepted, quarantined, deliveries, tree_size, merkle_root, seal_signature)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                                    accepted, quarantined, deliveries, tree_size, merkle_root, sealed_at,
+                                                    seal_signature, leaf_hashes)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(
                         b.id(),
                         b.resourceCode(),
@@ -89,8 +98,41 @@ public class ExchangeStore {
                         b.deliveries(),
                         b.treeSize(),
                         b.merkleRoot(),
-                        b.sealSignature())
+                        b.sealedAt(),
+                        b.sealSignature(),
+                        b.leafHashes())
                 .update();
+    }
+
+    /** A batch's seal: what every envelope of a BATCH-signed batch needs for its proof. */
+    public record Seal(UUID batchId, int treeSize, byte[] root, String sealedAt, byte[] signature, byte[] leafHashes) {}
+
+    public Optional<Seal> seal(UUID batchId) {
+        return jdbc.sql(
+                        "select id, tree_size, merkle_root, sealed_at, seal_signature, leaf_hashes from exchange_batch where id = ? and tree_size is not null")
+                .param(batchId)
+                .query((rs, n) -> new Seal(
+                        rs.getObject(1, UUID.class),
+                        rs.getInt(2),
+                        rs.getBytes(3),
+                        rs.getString(4),
+                        rs.getBytes(5),
+                        rs.getBytes(6)))
+                .optional();
+    }
+
+    public void saveSchema(String fingerprint, String schema) {
+        jdbc.sql(
+                        "insert into projection_schema (fingerprint, schema) values (?, ?) on conflict (fingerprint) do nothing")
+                .params(fingerprint, schema)
+                .update();
+    }
+
+    public Optional<String> schema(String fingerprint) {
+        return jdbc.sql("select schema from projection_schema where fingerprint = ?")
+                .param(fingerprint)
+                .query(String.class)
+                .optional();
     }
 
     public void insertQuarantine(List<QuarantineRow> rows) {
@@ -115,9 +157,10 @@ public class ExchangeStore {
     public int insertDeliveries(List<DeliveryRow> rows) {
         int[][] counts = template.batchUpdate("""
                 insert into delivery (idempotency_key, batch_id, agreement_id, resource_code, demander_uscc, endpoint_kind,
-                                      endpoint_address, order_key, source_record_id, payload_cipher, key_id, status, attempts,
+                                      endpoint_address, order_key, source_record_id, service_item_code, purpose, issued_at,
+                                      schema_fingerprint, leaf_index, record_signature, payload_cipher, key_id, status, attempts,
                                       next_attempt_at, created_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)
                 on conflict (idempotency_key) do nothing""", rows, 1000, (ps, d) -> {
             ps.setString(1, d.idempotencyKey());
             ps.setObject(2, d.batchId());
@@ -128,10 +171,20 @@ public class ExchangeStore {
             ps.setString(7, d.endpointAddress());
             ps.setString(8, d.orderKey());
             ps.setString(9, d.sourceRecordId());
-            ps.setBytes(10, d.payloadCipher());
-            ps.setString(11, d.keyId());
-            ps.setTimestamp(12, Timestamp.from(d.nextAttemptAt()));
-            ps.setTimestamp(13, Timestamp.from(d.createdAt()));
+            ps.setString(10, d.serviceItemCode());
+            ps.setString(11, d.purpose());
+            ps.setString(12, d.issuedAt());
+            ps.setString(13, d.schemaFingerprint());
+            if (d.leafIndex() == null) {
+                ps.setNull(14, java.sql.Types.INTEGER);
+            } else {
+                ps.setInt(14, d.leafIndex());
+            }
+            ps.setBytes(15, d.recordSignature());
+            ps.setBytes(16, d.payloadCipher());
+            ps.setString(17, d.keyId());
+            ps.setTimestamp(18, Timestamp.from(d.nextAttemptAt()));
+            ps.setTimestamp(19, Timestamp.from(d.createdAt()));
         });
         int inserted = 0;
         for (int[] batch : counts) {
@@ -144,32 +197,53 @@ public class ExchangeStore {
     }
 
     /**
-     * Claims due deliveries, oldest first, skipping any whose earlier delivery for the same person
-     * and endpoint is still pending: that keeps each person's records in order.
+     * Claims due deliveries, oldest first, and leaves out any whose person has an earlier delivery
+     * to the same endpoint still pending outside the claim (backing off, or claimed elsewhere):
+     * that keeps each person's records in order. Two cheap queries instead of an anti-join per row.
      */
     public List<DeliveryRow> claimDue(Instant now, int limit) {
-        return jdbc.sql("""
-                        select * from delivery d
-                        where d.status = 'PENDING' and d.next_attempt_at <= ?
-                          and not exists (select 1 from delivery p
-                                          where p.status = 'PENDING' and p.demander_uscc = d.demander_uscc
-                                            and p.endpoint_kind = d.endpoint_kind and p.order_key = d.order_key and p.id < d.id)
-                        order by d.id limit ? for update skip locked""")
+        List<DeliveryRow> claimed = jdbc.sql("""
+                        select * from delivery where status = 'PENDING' and next_attempt_at <= ?
+                        order by id limit ? for update skip locked""")
                 .params(Timestamp.from(now), limit)
                 .query(ExchangeStore::delivery)
                 .list();
+        if (claimed.isEmpty()) {
+            return claimed;
+        }
+        java.util.Map<String, Long> firstClaimed = new java.util.HashMap<>();
+        for (DeliveryRow row : claimed) {
+            firstClaimed.merge(
+                    lane(row.demanderUscc(), row.endpointKind(), row.endpointAddress(), row.orderKey()),
+                    row.id(),
+                    Math::min);
+        }
+        java.util.Map<String, Long> firstPending = new java.util.HashMap<>();
+        jdbc.sql("""
+                        select demander_uscc, endpoint_kind, endpoint_address, order_key, min(id) from delivery
+                        where status = 'PENDING' and order_key = any(?) group by 1, 2, 3, 4""")
+                .param(claimed.stream().map(DeliveryRow::orderKey).distinct().toArray(String[]::new))
+                .query(rs -> {
+                    firstPending.put(
+                            lane(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)), rs.getLong(5));
+                });
+        return claimed.stream()
+                .filter(row -> {
+                    String lane = lane(row.demanderUscc(), row.endpointKind(), row.endpointAddress(), row.orderKey());
+                    return firstPending.getOrDefault(lane, row.id()) >= firstClaimed.get(lane);
+                })
+                .toList();
+    }
+
+    private static String lane(String demander, String kind, String address, String orderKey) {
+        return demander + "|" + kind + "|" + address + "|" + orderKey;
     }
 
     public void markDelivered(List<Long> ids, String status, Instant at) {
-        template.batchUpdate(
-                "update delivery set status = ?, delivered_at = ?, attempts = attempts + 1, last_error = null where id = ?",
-                ids,
-                500,
-                (ps, id) -> {
-                    ps.setString(1, status);
-                    ps.setTimestamp(2, Timestamp.from(at));
-                    ps.setLong(3, id);
-                });
+        jdbc.sql(
+                        "update delivery set status = ?, delivered_at = ?, attempts = attempts + 1, last_error = null where id = any(?)")
+                .params(status, Timestamp.from(at), ids.toArray(Long[]::new))
+                .update();
     }
 
     public void markFailed(long id, String status, int attempts, Instant nextAttempt, String error) {
@@ -264,6 +338,12 @@ public class ExchangeStore {
                 rs.getString("endpoint_address"),
                 rs.getString("order_key"),
                 rs.getString("source_record_id"),
+                rs.getString("service_item_code"),
+                rs.getString("purpose"),
+                rs.getString("issued_at"),
+                rs.getString("schema_fingerprint"),
+                (Integer) rs.getObject("leaf_index"),
+                rs.getBytes("record_signature"),
                 rs.getBytes("payload_cipher"),
                 rs.getString("key_id"),
                 rs.getString("status"),
