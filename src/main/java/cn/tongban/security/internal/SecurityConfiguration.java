@@ -28,6 +28,8 @@ class SecurityConfiguration {
                                 "/actuator/health",
                                 "/actuator/health/**",
                                 "/api/exchange/hub-certificate",
+                                // The demo demander webhook authenticates the hub by the signatures it verifies.
+                                "/demo/demanders/*/webhook",
                                 "/v3/api-docs/**",
                                 "/swagger-ui/**",
                                 "/swagger-ui.html",
