@@ -96,24 +96,14 @@ public record Envelope(
 
     /** The envelope without its JSON record: the signed Avro bytes still say everything. */
     public Envelope withoutRecordJson() {
-        return new Envelope(
-                version,
-                deliveryId,
-                resourceCode,
-                agreementId,
-                demanderUscc,
-                serviceItemCode,
-                purpose,
-                sourceRecordId,
-                issuedAt,
-                schemaFingerprint,
-                schema,
-                recordAvro,
-                null,
-                signature);
+        return copy(null, signature);
     }
 
     public Envelope withSignature(Signature signature) {
+        return copy(record, signature);
+    }
+
+    private Envelope copy(JsonNode record, Signature signature) {
         return new Envelope(
                 version,
                 deliveryId,
