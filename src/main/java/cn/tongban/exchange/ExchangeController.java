@@ -26,12 +26,19 @@ import tools.jackson.databind.JsonNode;
 class ExchangeController {
 
     private final IntakeService intake;
+    private final QueryService queries;
     private final Deliveries deliveries;
     private final ExchangeProperties properties;
     private final HubKeys keys;
 
-    ExchangeController(IntakeService intake, Deliveries deliveries, ExchangeProperties properties, HubKeys keys) {
+    ExchangeController(
+            IntakeService intake,
+            QueryService queries,
+            Deliveries deliveries,
+            ExchangeProperties properties,
+            HubKeys keys) {
         this.intake = intake;
+        this.queries = queries;
         this.deliveries = deliveries;
         this.properties = properties;
         this.keys = keys;
@@ -66,6 +73,12 @@ class ExchangeController {
                 signing == null ? properties.signingMode() : signing,
                 CurrentActor.get());
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(result);
+    }
+
+    /** 接口查询: one record by key, under an agreement, projected, masked and signed. */
+    @PostMapping("/query/{resource}")
+    Envelope query(@PathVariable String resource, @Valid @RequestBody QueryService.QueryRequest request) {
+        return queries.query(resource, request, CurrentActor.get());
     }
 
     /** 待取邮箱: deliveries waiting in the caller's mailbox, oldest first, each with its envelope. */

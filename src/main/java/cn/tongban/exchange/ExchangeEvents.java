@@ -27,4 +27,13 @@ public final class ExchangeEvents {
     /** A delivery failed; {@code deadLettered} when it will not be retried again. */
     public record DeliveryFailed(
             long deliveryId, String demanderUscc, int attempts, boolean deadLettered, Instant at) {}
+
+    /** A synchronous query was answered (or refused by the supplier's answer); never the key. */
+    public record QueryAnswered(
+            String resourceCode,
+            String demanderUscc,
+            java.util.UUID agreementId,
+            String actor,
+            String outcome,
+            Instant at) {}
 }

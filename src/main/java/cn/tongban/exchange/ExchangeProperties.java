@@ -10,6 +10,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param retryBase first retry delay; doubled each attempt up to {@code retryMax}
  * @param webhookTimeout how long a demander's webhook may take to answer
  * @param kafkaBootstrapServers brokers for KAFKA_TOPIC deliveries; empty: such deliveries fail and are retried
+ * @param queryTimeout how long a supplier's query endpoint may take to answer a synchronous query
  */
 @ConfigurationProperties("tongban.exchange")
 public record ExchangeProperties(
@@ -19,7 +20,8 @@ public record ExchangeProperties(
         Duration retryBase,
         Duration retryMax,
         Duration webhookTimeout,
-        String kafkaBootstrapServers) {
+        String kafkaBootstrapServers,
+        Duration queryTimeout) {
 
     public ExchangeProperties {
         signingMode = signingMode == null ? IntakeService.SigningMode.BATCH : signingMode;
@@ -29,6 +31,7 @@ public record ExchangeProperties(
         retryMax = retryMax == null ? Duration.ofMinutes(5) : retryMax;
         webhookTimeout = webhookTimeout == null ? Duration.ofSeconds(10) : webhookTimeout;
         kafkaBootstrapServers = kafkaBootstrapServers == null ? "" : kafkaBootstrapServers;
+        queryTimeout = queryTimeout == null ? Duration.ofSeconds(2) : queryTimeout;
     }
 
     /** The delay before attempt {@code attempts + 1}: exponential, capped. */

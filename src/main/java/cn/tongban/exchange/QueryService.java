@@ -1,0 +1,244 @@
+package cn.tongban.exchange;
+
+import cn.tongban.catalog.Agreement;
+import cn.tongban.catalog.AgreementRegistry;
+import cn.tongban.catalog.Endpoint;
+import cn.tongban.catalog.EndpointKind;
+import cn.tongban.catalog.ParticipantRegistry;
+import cn.tongban.catalog.Resource;
+import cn.tongban.catalog.SupplyList;
+import cn.tongban.security.Actor;
+import cn.tongban.signing.HubKeys;
+import cn.tongban.signing.Sm2Signer;
+import cn.tongban.signing.Sm3;
+import cn.tongban.web.ApiException;
+import cn.tongban.web.ApiException.FieldProblem;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * 接口查询: a demander asks for one record by key under an agreement; the hub checks the agreement
+ * and purpose, asks the supplier's query endpoint (with a timeout and a circuit breaker), validates
+ * the answer, and returns it projected, masked and signed. The key (often an ID number) is sent to
+ * the supplier in a POST body, never in a URL, and never logged.
+ */
+@Service
+public class QueryService {
+
+    static final int BREAKER_THRESHOLD = 5;
+    static final Duration BREAKER_OPEN = Duration.ofSeconds(30);
+
+    private final AgreementRegistry agreements;
+    private final SupplyList supplyList;
+    private final ParticipantRegistry participants;
+    private final HubKeys keys;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final ApplicationEventPublisher events;
+    private final Duration timeout;
+    private final HttpClient http;
+    private final Map<String, Breaker> breakers = new ConcurrentHashMap<>();
+    private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
+
+    QueryService(
+            AgreementRegistry agreements,
+            SupplyList supplyList,
+            ParticipantRegistry participants,
+            HubKeys keys,
+            JsonMapper json,
+            Clock clock,
+            ApplicationEventPublisher events,
+            ExchangeProperties properties) {
+        this.agreements = agreements;
+        this.supplyList = supplyList;
+        this.participants = participants;
+        this.keys = keys;
+        this.json = json;
+        this.clock = clock;
+        this.events = events;
+        this.timeout = properties.queryTimeout();
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    /** A query: the key to look up, under which agreement, for which purpose. */
+    public record QueryRequest(
+            @NotBlank @Size(max = 128) String key,
+            @NotNull UUID agreementId,
+            @Size(max = 2000) String purpose) {}
+
+    /** Consecutive failures of one supplier endpoint, and until when it is skipped. */
+    private static final class Breaker {
+        int failures;
+        Instant openUntil = Instant.MIN;
+    }
+
+    public Envelope query(String resourceCode, QueryRequest request, Actor actor) {
+        if (actor.participantUscc() == null) {
+            throw ApiException.forbidden("queries are made by a participant's system or people");
+        }
+        Agreement agreement = agreements.get(request.agreementId(), actor);
+        if (!actor.belongsTo(agreement.demanderUscc())) {
+            throw ApiException.forbidden("only the agreement's demander queries under it");
+        }
+        if (!agreement.resourceCode().equals(resourceCode)) {
+            throw new ApiException(
+                    HttpStatus.UNPROCESSABLE_CONTENT,
+                    "agreementId: not an agreement on this resource",
+                    List.of(new FieldProblem(
+                            "agreementId", "agreement-resource", "is not an agreement on this resource")));
+        }
+        if (agreement.status() != Agreement.Status.ACTIVE) {
+            throw ApiException.forbidden("the agreement is " + agreement.status());
+        }
+        if (request.purpose() != null && !request.purpose().equals(agreement.purpose())) {
+            throw ApiException.forbidden("the purpose is not the one the agreement covers");
+        }
+        AgreementRegistry.Grant grant = agreements.grantsFor(resourceCode).stream()
+                .filter(g -> g.agreementId().equals(agreement.id()))
+                .findFirst()
+                .orElseThrow(() -> ApiException.forbidden("the agreement grants nothing today"));
+        Resource resource = supplyList.get(resourceCode);
+        Endpoint endpoint = participants.endpoints(resource.providerUscc()).stream()
+                .filter(e -> e.kind() == EndpointKind.HTTP_QUERY)
+                .filter(e -> e.resourceCode() == null || e.resourceCode().equals(resourceCode))
+                .findFirst()
+                .orElseThrow(() -> new ApiException(
+                        HttpStatus.SERVICE_UNAVAILABLE, "the provider has no query endpoint", List.of()));
+
+        JsonNode answer = ask(endpoint.address(), resourceCode, request.key());
+        Schema schema = schemas.computeIfAbsent(
+                resource.code() + "@" + resource.updatedAt(), k -> new Schema.Parser().parse(resource.avroSchema()));
+        JsonRecords.Read read = JsonRecords.read(schema, answer.get("record"));
+        List<FieldProblem> problems = new ArrayList<>(read.problems());
+        if (read.ok()) {
+            problems.addAll(QualityRules.check(read.record(), LocalDate.now(clock)));
+        }
+        if (!problems.isEmpty()) {
+            publish(resourceCode, actor, agreement, "SUPPLIER_INVALID");
+            throw new ApiException(
+                    HttpStatus.BAD_GATEWAY, "the supplier answered a record that fails validation", problems);
+        }
+        Projection projection = Projection.of(schema, grant.fields());
+        GenericRecord projected = projection.apply(read.record());
+        byte[] avro = IntakeService.avro(projection.schema(), projected);
+        String schemaText = projection.schema().toString();
+        String issuedAt = clock.instant().toString();
+        String deliveryId = UUID.randomUUID().toString();
+        String sourceId = "query:"
+                + HexFormat.of()
+                        .formatHex(
+                                Sm3.digest((resourceCode + "\u0000" + request.key()).getBytes(StandardCharsets.UTF_8)),
+                                0,
+                                16);
+        Envelope unsigned = new Envelope(
+                Envelope.VERSION,
+                deliveryId,
+                resourceCode,
+                agreement.id().toString(),
+                agreement.demanderUscc(),
+                agreement.serviceItemCode(),
+                agreement.purpose(),
+                sourceId,
+                issuedAt,
+                Sm3.hex(schemaText),
+                schemaText,
+                Base64.getEncoder().encodeToString(avro),
+                JsonRecords.write(projected),
+                null);
+        Envelope signed = unsigned.withSignature(new Envelope.Signature(
+                "RECORD",
+                "SM3withSM2",
+                "1234567812345678",
+                keys.keyId(),
+                Base64.getEncoder().encodeToString(Sm2Signer.sign(keys.signingKey(), unsigned.canonicalBytes())),
+                null));
+        publish(resourceCode, actor, agreement, "ANSWERED");
+        return signed;
+    }
+
+    private JsonNode ask(String url, String resourceCode, String key) {
+        Breaker breaker = breakers.computeIfAbsent(url, u -> new Breaker());
+        synchronized (breaker) {
+            if (clock.instant().isBefore(breaker.openUntil)) {
+                throw new ApiException(
+                        HttpStatus.SERVICE_UNAVAILABLE, "the supplier is unavailable (circuit open)", List.of());
+            }
+        }
+        try {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(timeout)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(
+                                    json.writeValueAsBytes(Map.of("resourceCode", resourceCode, "key", key))))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            if (response.statusCode() == 404) {
+                succeeded(breaker);
+                throw ApiException.notFound("record for this key");
+            }
+            if (response.statusCode() / 100 != 2) {
+                failed(breaker);
+                throw new ApiException(
+                        HttpStatus.BAD_GATEWAY, "the supplier answered " + response.statusCode(), List.of());
+            }
+            succeeded(breaker);
+            return json.readTree(response.body());
+        } catch (java.net.http.HttpTimeoutException e) {
+            failed(breaker);
+            throw new ApiException(HttpStatus.GATEWAY_TIMEOUT, "the supplier did not answer in time", List.of());
+        } catch (IOException e) {
+            failed(breaker);
+            throw new ApiException(HttpStatus.BAD_GATEWAY, "the supplier is unreachable", List.of());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "interrupted", List.of());
+        }
+    }
+
+    private static void succeeded(Breaker breaker) {
+        synchronized (breaker) {
+            breaker.failures = 0;
+        }
+    }
+
+    private void failed(Breaker breaker) {
+        synchronized (breaker) {
+            breaker.failures++;
+            if (breaker.failures >= BREAKER_THRESHOLD) {
+                breaker.openUntil = clock.instant().plus(BREAKER_OPEN);
+                breaker.failures = 0;
+            }
+        }
+    }
+
+    private void publish(String resourceCode, Actor actor, Agreement agreement, String outcome) {
+        events.publishEvent(new ExchangeEvents.QueryAnswered(
+                resourceCode, agreement.demanderUscc(), agreement.id(), actor.name(), outcome, clock.instant()));
+    }
+}

@@ -1,0 +1,177 @@
+package cn.tongban.exchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.tongban.identifier.SyntheticIdentifiers;
+import cn.tongban.signing.HubKeys;
+import cn.tongban.support.Api;
+import cn.tongban.support.CatalogFixture;
+import cn.tongban.support.CatalogFixture.Party;
+import cn.tongban.support.HubTest;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * 接口查询 over real HTTP: a demander asks the hub, the hub asks the supplier's query endpoint (a
+ * real server), and answers with the record projected, masked and signed under the agreement.
+ */
+@HubTest
+class QueryIT {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @LocalServerPort
+    int port;
+
+    HttpServer supplier;
+    Party provider;
+    Party demander;
+    String code;
+    String agreementId;
+    final String person = SyntheticIdentifiers.idNumber(new Random(3), "430102", LocalDate.of(1990, 3, 1));
+
+    @BeforeEach
+    void province() throws Exception {
+        supplier = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        supplier.createContext("/query", exchange -> {
+            JsonNode request = Api.json(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            String key = request.get("key").asString();
+            byte[] body = key.equals(person)
+                    ? JSON.writeValueAsBytes(Map.of(
+                            "record",
+                            Map.of(
+                                    "certificateNo",
+                                    "105421202005000123",
+                                    "name",
+                                    "张三丰",
+                                    "idNumber",
+                                    person,
+                                    "school",
+                                    "湖南大学",
+                                    "mobile",
+                                    "13812345678",
+                                    "religion",
+                                    "无")))
+                    : key.equals("broken")
+                            ? JSON.writeValueAsBytes(Map.of("record", Map.of("certificateNo", 1)))
+                            : new byte[0];
+            exchange.sendResponseHeaders(body.length == 0 ? 404 : 200, body.length == 0 ? -1 : body.length);
+            if (body.length > 0) {
+                exchange.getResponseBody().write(body);
+            }
+            exchange.close();
+        });
+        supplier.start();
+        CatalogFixture fixture = new CatalogFixture(port);
+        provider = fixture.participant("教育厅(查询)", "DEPARTMENT");
+        demander = fixture.participant("公证处(查询)", "NOTARY_OFFICE");
+        code = CatalogFixture.resourceCode();
+        provider.admin().post("/api/catalog/resources", CatalogFixture.resource(code, provider.uscc()));
+        assertThat(provider.admin()
+                        .post(
+                                "/api/catalog/participants/" + provider.uscc() + "/endpoints",
+                                Map.of(
+                                        "direction",
+                                        "SUPPLY",
+                                        "kind",
+                                        "HTTP_QUERY",
+                                        "resourceCode",
+                                        code,
+                                        "address",
+                                        "http://127.0.0.1:"
+                                                + supplier.getAddress().getPort() + "/query"))
+                        .status())
+                .isEqualTo(201);
+        agreementId = demander.admin()
+                .post(
+                        "/api/catalog/demands",
+                        CatalogFixture.demand(demander.uscc(), code, List.of("certificateNo", "name", "school")))
+                .json()
+                .at("/agreement/id")
+                .asString();
+    }
+
+    @AfterEach
+    void stop() {
+        supplier.stop(0);
+    }
+
+    @Test
+    void s01_theAnswerIsProjectedMaskedAndSigned() {
+        Api.Reply answer =
+                demander.admin().post("/api/exchange/query/" + code, Map.of("key", person, "agreementId", agreementId));
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        JsonNode envelope = answer.json();
+        assertThat(envelope.get("record").toString())
+                .isEqualTo("{\"certificateNo\":\"105421202005000123\",\"name\":\"张*丰\",\"school\":\"湖南大学\"}");
+        assertThat(answer.body()).doesNotContain(person);
+        var hubKey = HubKeys.readCertificate(
+                        Api.at(port).get("/api/exchange/hub-certificate").body())
+                .getPublicKey();
+        assertThat(EnvelopeVerifier.problem(JSON.treeToValue(envelope, Envelope.class), hubKey))
+                .isNull();
+    }
+
+    @Test
+    void s02_noAgreementNoPurposeNoRecord() {
+        Party other = new CatalogFixture(port).participant("他人(查询)", "DEPARTMENT");
+        assertThat(other.admin()
+                        .post("/api/exchange/query/" + code, Map.of("key", person, "agreementId", agreementId))
+                        .status())
+                .isEqualTo(404);
+        assertThat(demander.admin()
+                        .post(
+                                "/api/exchange/query/" + code,
+                                Map.of("key", person, "agreementId", agreementId, "purpose", "其他用途"))
+                        .status())
+                .isEqualTo(403);
+        assertThat(demander.admin()
+                        .post(
+                                "/api/exchange/query/" + code,
+                                Map.of("key", "430102199001019999", "agreementId", agreementId))
+                        .status())
+                .isEqualTo(404);
+        Api.Reply broken = demander.admin()
+                .post("/api/exchange/query/" + code, Map.of("key", "broken", "agreementId", agreementId));
+        assertThat(broken.status()).isEqualTo(502);
+        assertThat(broken.violations()).contains("certificateNo:type");
+        assertThat(demander.admin()
+                        .post("/api/exchange/query/" + code, Map.of("agreementId", agreementId))
+                        .violations())
+                .containsExactly("key:not-blank");
+        assertThat(demander.admin()
+                        .post("/api/catalog/agreements/" + agreementId + "/revoke", Map.of("reason", "事项办结"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(demander.admin()
+                        .post("/api/exchange/query/" + code, Map.of("key", person, "agreementId", agreementId))
+                        .status())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void s03_anUnreachableSupplierTripsTheCircuitBreaker() {
+        supplier.stop(0);
+        for (int i = 0; i < QueryService.BREAKER_THRESHOLD; i++) {
+            assertThat(demander.admin()
+                            .post("/api/exchange/query/" + code, Map.of("key", person, "agreementId", agreementId))
+                            .status())
+                    .isEqualTo(502);
+        }
+        Api.Reply open =
+                demander.admin().post("/api/exchange/query/" + code, Map.of("key", person, "agreementId", agreementId));
+        assertThat(open.status()).isEqualTo(503);
+        assertThat(open.json().get("detail").asString()).contains("circuit open");
+    }
+}
