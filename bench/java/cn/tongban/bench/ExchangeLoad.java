@@ -34,7 +34,18 @@ public final class ExchangeLoad {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Throwable failure) {
+            // exec:java would otherwise wait forever on the hub's non-daemon threads.
+            System.err.println("benchmark failed: " + failure);
+            failure.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         String db = System.getProperty("bench.db", "jdbc:postgresql://127.0.0.1:5432/tongban_bench");
         String mode = System.getProperty("bench.signing", "BATCH");
         int batches = Integer.getInteger("bench.batches", 60);

@@ -82,7 +82,10 @@ public class QueryService {
         this.clock = clock;
         this.events = events;
         this.timeout = properties.queryTimeout();
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .build();
     }
 
     /** A query: the key to look up, under which agreement, for which purpose. */

@@ -1,0 +1,189 @@
+package cn.tongban.bench;
+
+import cn.tongban.TongbanApplication;
+import cn.tongban.identifier.SyntheticIdentifiers;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Load generator for synchronous queries: a supplier that answers in 1 ms (a real HTTP server),
+ * the hub in front of it, and an open-loop client at a fixed rate. Reports the latency of asking
+ * the supplier directly and through the hub; the hub's overhead is the difference.
+ * Usage: bench/run-query.sh (see README).
+ */
+public final class QueryLoad {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Throwable failure) {
+            // exec:java would otherwise wait forever on the hub's non-daemon threads.
+            System.err.println("benchmark failed: " + failure);
+            failure.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
+        int rate = Integer.getInteger("bench.rate", 500);
+        int seconds = Integer.getInteger("bench.seconds", 20);
+        Random random = new Random(11);
+        String person = SyntheticIdentifiers.idNumber(random, "430102", LocalDate.of(1988, 8, 8));
+        byte[] record = JSON.writeValueAsBytes(Map.of("record", Map.of(
+                "certificateNo", "105421202005000123", "name", "张三丰", "idNumber", person, "school", "湖南大学")));
+        HttpServer supplier = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
+        supplier.setExecutor(Executors.newFixedThreadPool(16));
+        supplier.createContext("/query", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(200, record.length);
+            exchange.getResponseBody().write(record);
+            exchange.close();
+        });
+        supplier.start();
+        String supplierUrl = "http://127.0.0.1:" + supplier.getAddress().getPort() + "/query";
+
+        ConfigurableApplicationContext hub = SpringApplication.run(
+                TongbanApplication.class,
+                "--server.port=0",
+                "--spring.datasource.url=" + System.getProperty("bench.db", "jdbc:postgresql://127.0.0.1:5432/tongban_bench"),
+                "--spring.datasource.username=postgres",
+                "--tongban.demo.enabled=false",
+                "--tongban.security.admin-password=bench-admin-password",
+                "--tongban.signing.key-dir=target/bench-keys",
+                "--logging.level.root=WARN");
+        String base = "http://127.0.0.1:" + hub.getEnvironment().getProperty("local.server.port");
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newFixedThreadPool(32))
+                .build();
+        ExchangeLoad.Client admin = new ExchangeLoad.Client(http, base, "admin", "bench-admin-password");
+        String provider = uscc(admin, random, "查询基准教育厅");
+        String demander = uscc(admin, random, "查询基准公证处");
+        String code = "QBENCH-" + Long.toString(System.currentTimeMillis(), 36).toUpperCase();
+        admin.call("POST", "/api/catalog/resources", resource(code, provider));
+        admin.call("POST", "/api/catalog/participants/" + provider + "/endpoints", Map.of(
+                "direction", "SUPPLY", "kind", "HTTP_QUERY", "resourceCode", code, "address", supplierUrl));
+        LocalDate today = LocalDate.now();
+        JsonNode filed = admin.call("POST", "/api/catalog/demands", Map.of(
+                "requesterUscc", demander, "resourceCode", code, "fields", List.of("certificateNo", "name", "school"),
+                "serviceItemCode", "QBENCH-0001", "purpose", "查询基准", "legalBasis", "基准测试", "mode", "REALTIME",
+                "validFrom", today.toString(), "validUntil", today.plusYears(1).toString()));
+        String agreementId = filed.at("/agreement/id").asString();
+        JsonNode credential = admin.call("POST", "/api/catalog/participants/" + demander + "/credentials", Map.of());
+        String auth = "Basic " + Base64.getEncoder().encodeToString(
+                (credential.get("keyId").asString() + ":" + credential.get("secret").asString()).getBytes(StandardCharsets.UTF_8));
+        byte[] queryBody = JSON.writeValueAsBytes(Map.of("key", person, "agreementId", agreementId));
+        HttpRequest viaHub = HttpRequest.newBuilder(URI.create(base + "/api/exchange/query/" + code))
+                .header("Content-Type", "application/json")
+                .header("Authorization", auth)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(queryBody))
+                .build();
+        HttpRequest direct = HttpRequest.newBuilder(URI.create(supplierUrl))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(Map.of("resourceCode", code, "key", person))))
+                .build();
+
+        load(http, viaHub, rate, 5); // warm-up
+        load(http, direct, rate, 5);
+        long[] supplierOnly = load(http, direct, rate, seconds);
+        long[] throughHub = load(http, viaHub, rate, seconds);
+        System.out.printf("query benchmark: %d requests/s for %d s, supplier answers in ~1 ms%n", rate, seconds);
+        report("supplier directly", supplierOnly);
+        report("through the hub  ", throughHub);
+        System.out.printf(
+                "hub overhead: p50 %.2f ms, p99 %.2f ms%n",
+                (pct(throughHub, 50) - pct(supplierOnly, 50)) / 1e6,
+                (pct(throughHub, 99) - pct(supplierOnly, 99)) / 1e6);
+        hub.close();
+        supplier.stop(0);
+        System.exit(0);
+    }
+
+    /** Open loop: a request every 1/rate seconds whatever the answers do; returns latencies (ns). */
+    static long[] load(HttpClient http, HttpRequest request, int rate, int seconds) throws Exception {
+        int total = rate * seconds;
+        long[] latencies = new long[total];
+        List<CompletableFuture<?>> pending = new ArrayList<>(total);
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        long period = 1_000_000_000L / rate;
+        long start = System.nanoTime();
+        for (int i = 0; i < total; i++) {
+            long due = start + i * period;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            int index = i;
+            long sent = System.nanoTime();
+            pending.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenAccept(response -> {
+                if (response.statusCode() != 200) {
+                    throw new IllegalStateException("answered " + response.statusCode());
+                }
+                latencies[index] = System.nanoTime() - sent;
+            }));
+        }
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        ticker.shutdown();
+        Arrays.sort(latencies);
+        return latencies;
+    }
+
+    static double pct(long[] sorted, int percentile) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * percentile / 100.0) - 1)];
+    }
+
+    static void report(String label, long[] sorted) {
+        System.out.printf("%s: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d requests)%n",
+                label, pct(sorted, 50) / 1e6, pct(sorted, 99) / 1e6, sorted[sorted.length - 1] / 1e6, sorted.length);
+    }
+
+    private static String uscc(ExchangeLoad.Client admin, Random random, String name) {
+        String uscc = SyntheticIdentifiers.uscc(random, "430100");
+        admin.call("POST", "/api/catalog/participants", Map.of("uscc", uscc, "name", name, "kind", "DEPARTMENT", "regionCode", "430100"));
+        return uscc;
+    }
+
+    private static Map<String, Object> resource(String code, String provider) {
+        List<Map<String, Object>> fields = new ArrayList<>();
+        List<Map<String, Object>> catalogued = new ArrayList<>();
+        for (String n : List.of("certificateNo", "name", "idNumber", "school")) {
+            fields.add(Map.of("name", n, "type", "string"));
+            catalogued.add(Map.of("name", n, "title", n, "sharingType", "UNCONDITIONAL", "sensitivity", "PERSONAL",
+                    "masking", n.equals("name") ? "NAME" : "NONE"));
+        }
+        return Map.ofEntries(
+                Map.entry("code", code), Map.entry("name", "查询基准"), Map.entry("providerUscc", provider),
+                Map.entry("summary", "benchmark"), Map.entry("category", "THEME"), Map.entry("format", "Avro"),
+                Map.entry("schema", Map.of("type", "record", "name", "QueryBench", "namespace", "cn.tongban.bench", "fields", fields)),
+                Map.entry("fields", catalogued), Map.entry("sharingModes", List.of("QUERY")),
+                Map.entry("updateCycle", "REALTIME"), Map.entry("publishedOn", "2026-01-01"));
+    }
+}
