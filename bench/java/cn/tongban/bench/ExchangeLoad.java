@@ -1,6 +1,5 @@
 package cn.tongban.bench;
 
-import cn.tongban.TongbanApplication;
 import cn.tongban.identifier.SyntheticIdentifiers;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,8 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import org.springframework.boot.SpringApplication;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -52,27 +49,18 @@ public final class ExchangeLoad {
         int batchSize = Integer.getInteger("bench.batchSize", 1000);
         int senders = Integer.getInteger("bench.senders", 3);
 
-        ConfigurableApplicationContext hub = SpringApplication.run(
-                TongbanApplication.class,
-                "--server.port=0",
-                "--spring.datasource.url=" + db,
-                "--spring.datasource.username=postgres",
+        BenchHub hub = BenchHub.start(
                 "--spring.datasource.hikari.maximum-pool-size=16",
-                "--tongban.demo.enabled=false",
-                "--tongban.security.admin-password=bench-admin-password",
-                "--tongban.signing.key-dir=target/bench-keys",
                 "--tongban.exchange.dispatch-batch=2000",
-                "--tongban.exchange.dispatch-period-ms=50",
-                "--logging.level.root=WARN");
-        int port = Integer.parseInt(hub.getEnvironment().getProperty("local.server.port"));
-        String base = "http://127.0.0.1:" + port;
+                "--tongban.exchange.dispatch-period-ms=50");
+        String base = hub.base;
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        Client admin = new Client(http, base, "admin", "bench-admin-password");
+        Client admin = hub.admin(http);
 
         Random random = new Random(42);
-        String provider = participant(admin, random, "基准测试教育厅");
-        String demanderA = participant(admin, random, "基准测试公证处");
-        String demanderB = participant(admin, random, "基准测试人社厅");
+        String provider = BenchHub.participant(admin, random, "基准测试教育厅");
+        String demanderA = BenchHub.participant(admin, random, "基准测试公证处");
+        String demanderB = BenchHub.participant(admin, random, "基准测试人社厅");
         String code = "BENCH-" + Long.toString(System.currentTimeMillis(), 36).toUpperCase();
         admin.call("POST", "/api/catalog/resources", resource(code, provider));
         agree(admin, demanderA, code);
@@ -113,7 +101,7 @@ public final class ExchangeLoad {
         double intakeSeconds = (System.nanoTime() - start) / 1e9;
         pool.shutdown();
 
-        JdbcClient jdbc = hub.getBean(JdbcClient.class);
+        JdbcClient jdbc = hub.context.getBean(JdbcClient.class);
         long queued = jdbc.sql("select count(*) from delivery where resource_code = ?").param(code).query(Long.class).single();
         long drainStart = System.nanoTime();
         while (jdbc.sql("select count(*) from delivery where resource_code = ? and status = 'PENDING'")
@@ -136,12 +124,6 @@ public final class ExchangeLoad {
                 drainSeconds, queued);
         hub.close();
         System.exit(0);
-    }
-
-    private static String participant(Client admin, Random random, String name) {
-        String uscc = SyntheticIdentifiers.uscc(random, "430100");
-        admin.call("POST", "/api/catalog/participants", Map.of("uscc", uscc, "name", name, "kind", "DEPARTMENT", "regionCode", "430100"));
-        return uscc;
     }
 
     private static void agree(Client admin, String demander, String code) {

@@ -1,6 +1,5 @@
 package cn.tongban.bench;
 
-import cn.tongban.TongbanApplication;
 import cn.tongban.identifier.SyntheticIdentifiers;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
@@ -21,8 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.springframework.boot.SpringApplication;
-import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -70,23 +67,15 @@ public final class QueryLoad {
         supplier.start();
         String supplierUrl = "http://127.0.0.1:" + supplier.getAddress().getPort() + "/query";
 
-        ConfigurableApplicationContext hub = SpringApplication.run(
-                TongbanApplication.class,
-                "--server.port=0",
-                "--spring.datasource.url=" + System.getProperty("bench.db", "jdbc:postgresql://127.0.0.1:5432/tongban_bench"),
-                "--spring.datasource.username=postgres",
-                "--tongban.demo.enabled=false",
-                "--tongban.security.admin-password=bench-admin-password",
-                "--tongban.signing.key-dir=target/bench-keys",
-                "--logging.level.root=WARN");
-        String base = "http://127.0.0.1:" + hub.getEnvironment().getProperty("local.server.port");
+        BenchHub hub = BenchHub.start();
+        String base = hub.base;
         HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .executor(Executors.newFixedThreadPool(32))
                 .build();
-        ExchangeLoad.Client admin = new ExchangeLoad.Client(http, base, "admin", "bench-admin-password");
-        String provider = uscc(admin, random, "查询基准教育厅");
-        String demander = uscc(admin, random, "查询基准公证处");
+        ExchangeLoad.Client admin = hub.admin(http);
+        String provider = BenchHub.participant(admin, random, "查询基准教育厅");
+        String demander = BenchHub.participant(admin, random, "查询基准公证处");
         String code = "QBENCH-" + Long.toString(System.currentTimeMillis(), 36).toUpperCase();
         admin.call("POST", "/api/catalog/resources", resource(code, provider));
         admin.call("POST", "/api/catalog/participants/" + provider + "/endpoints", Map.of(
@@ -163,12 +152,6 @@ public final class QueryLoad {
     static void report(String label, long[] sorted) {
         System.out.printf("%s: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d requests)%n",
                 label, pct(sorted, 50) / 1e6, pct(sorted, 99) / 1e6, sorted[sorted.length - 1] / 1e6, sorted.length);
-    }
-
-    private static String uscc(ExchangeLoad.Client admin, Random random, String name) {
-        String uscc = SyntheticIdentifiers.uscc(random, "430100");
-        admin.call("POST", "/api/catalog/participants", Map.of("uscc", uscc, "name", name, "kind", "DEPARTMENT", "regionCode", "430100"));
-        return uscc;
     }
 
     private static Map<String, Object> resource(String code, String provider) {

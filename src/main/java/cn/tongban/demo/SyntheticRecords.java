@@ -3,7 +3,6 @@ package cn.tongban.demo;
 import cn.tongban.identifier.RegionCode;
 import cn.tongban.identifier.SyntheticIdentifiers;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -112,9 +111,5 @@ final class SyntheticRecords {
         }
         return name.substring(0, Math.min(2, name.length())).toUpperCase(Locale.ROOT)
                 + (100000 + random.nextInt(900000));
-    }
-
-    static List<String> counties() {
-        return new ArrayList<>(COUNTIES);
     }
 }

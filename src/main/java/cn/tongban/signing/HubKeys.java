@@ -42,11 +42,17 @@ public final class HubKeys {
     private final PrivateKey signingKey;
     private final X509Certificate certificate;
     private final byte[] dataKey;
+    private final String keyId;
 
     private HubKeys(PrivateKey signingKey, X509Certificate certificate, byte[] dataKey) {
         this.signingKey = signingKey;
         this.certificate = certificate;
         this.dataKey = dataKey;
+        try {
+            this.keyId = HexFormat.of().formatHex(Sm3.digest(certificate.getEncoded()));
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException("the hub certificate cannot be encoded", e);
+        }
     }
 
     /** Loads the keys from {@code dir}, creating any that is missing. */
@@ -96,11 +102,7 @@ public final class HubKeys {
 
     /** SM3 of the certificate's DER encoding, hex: how envelopes name the signing key. */
     public String keyId() {
-        try {
-            return HexFormat.of().formatHex(Sm3.digest(certificate.getEncoded()));
-        } catch (java.security.cert.CertificateEncodingException e) {
-            throw new IllegalStateException(e);
-        }
+        return keyId;
     }
 
     public byte[] dataKey() {

@@ -54,7 +54,7 @@ public class RegistryRepository {
         return jdbc.sql(
                         "select subject, version, schema_id, deleted from registry_subject_version where subject = ? order by version")
                 .param(subject)
-                .query((rs, n) -> new SubjectVersion(rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getBoolean(4)))
+                .query(RegistryRepository::subjectVersion)
                 .list();
     }
 
@@ -63,7 +63,7 @@ public class RegistryRepository {
                         select subject, version, schema_id, deleted from registry_subject_version
                         where schema_id = ? order by subject, version""")
                 .param(schemaId)
-                .query((rs, n) -> new SubjectVersion(rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getBoolean(4)))
+                .query(RegistryRepository::subjectVersion)
                 .list();
     }
 
@@ -123,5 +123,9 @@ public class RegistryRepository {
         jdbc.sql("""
                         insert into registry_mode (subject, mode) values (?, ?)
                         on conflict (subject) do update set mode = excluded.mode""").params(subject, mode).update();
+    }
+
+    private static SubjectVersion subjectVersion(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new SubjectVersion(rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getBoolean(4));
     }
 }
