@@ -11,4 +11,5 @@ public record Endpoint(
         EndpointKind kind,
         String address,
         String resourceCode,
+        Integer schemaVersion,
         Instant createdAt) {}

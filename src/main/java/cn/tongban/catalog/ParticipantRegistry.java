@@ -29,13 +29,19 @@ public class ParticipantRegistry {
 
     private final ParticipantRepository participants;
     private final ResourceRepository resources;
+    private final ResourceSchemas schemas;
     private final ChangeLog changes;
     private final Clock clock;
 
     ParticipantRegistry(
-            ParticipantRepository participants, ResourceRepository resources, ChangeLog changes, Clock clock) {
+            ParticipantRepository participants,
+            ResourceRepository resources,
+            ResourceSchemas schemas,
+            ChangeLog changes,
+            Clock clock) {
         this.participants = participants;
         this.resources = resources;
+        this.schemas = schemas;
         this.changes = changes;
         this.clock = clock;
     }
@@ -59,7 +65,8 @@ public class ParticipantRegistry {
             @NotNull EndpointKind.Direction direction,
             @NotNull EndpointKind kind,
             @Size(max = 2000) String address,
-            @Size(max = 64) String resourceCode) {}
+            @Size(max = 64) String resourceCode,
+            @jakarta.validation.constraints.Positive Integer schemaVersion) {}
 
     public List<Participant> list(ParticipantKind kind) {
         return participants.list(kind);
@@ -108,6 +115,11 @@ public class ParticipantRegistry {
         return participants.endpoints(uscc);
     }
 
+    /** Every endpoint of one kind on one side, across participants (intake channels watch these). */
+    public List<Endpoint> endpoints(EndpointKind.Direction direction, EndpointKind kind) {
+        return participants.endpointsOfKind(direction, kind);
+    }
+
     @Transactional
     public Endpoint addEndpoint(String uscc, EndpointRequest request, Actor actor) {
         get(uscc);
@@ -122,6 +134,13 @@ public class ParticipantRegistry {
         if (addressProblem != null) {
             throw ApiException.invalid("address", "endpoint-address", addressProblem);
         }
+        if ((request.kind() == EndpointKind.FILE_DROP
+                        || (request.kind() == EndpointKind.KAFKA_TOPIC
+                                && request.direction() == EndpointKind.Direction.SUPPLY))
+                && request.resourceCode() == null) {
+            throw ApiException.invalid(
+                    "resourceCode", "required", "a supplier's topic or drop directory carries one resource's records");
+        }
         if (request.resourceCode() != null) {
             var resource = resources
                     .find(request.resourceCode())
@@ -132,6 +151,18 @@ public class ParticipantRegistry {
                         "resourceCode", "own-resource", "a supply endpoint serves the participant's own resources");
             }
         }
+        if (request.schemaVersion() != null) {
+            if (request.direction() != EndpointKind.Direction.DEMAND || request.resourceCode() == null) {
+                throw ApiException.invalid(
+                        "schemaVersion",
+                        "pin-scope",
+                        "a schema version is pinned on a demand endpoint for one resource");
+            }
+            if (!schemas.hasVersion(request.resourceCode(), request.schemaVersion())) {
+                throw ApiException.invalid(
+                        "schemaVersion", "registered-version", "is not a registered version of the resource's schema");
+            }
+        }
         Endpoint endpoint = new Endpoint(
                 UUID.randomUUID(),
                 uscc,
@@ -139,6 +170,7 @@ public class ParticipantRegistry {
                 request.kind(),
                 blankToNull(request.address()),
                 request.resourceCode(),
+                request.schemaVersion(),
                 clock.instant());
         participants.insert(endpoint);
         changes.record(actor.name(), "endpoint", endpoint.id().toString(), "added", null, endpoint);

@@ -60,6 +60,12 @@ class ResourceSchemas implements ApplicationRunner {
         }
     }
 
+    /** Whether the resource's subject has this (live) version. */
+    boolean hasVersion(String resourceCode, int version) {
+        return registry.versions(SchemaRegistry.valueSubject(resourceCode), false)
+                .contains(version);
+    }
+
     @Override
     public void run(ApplicationArguments args) {
         Actor actor = Actor.platform("schema-registration");

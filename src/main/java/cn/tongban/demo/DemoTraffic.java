@@ -141,6 +141,7 @@ class DemoTraffic {
                             cn.tongban.catalog.EndpointKind.Direction.DEMAND,
                             cn.tongban.catalog.EndpointKind.WEBHOOK,
                             url,
+                            null,
                             null),
                     Actor.platform("demo-traffic"));
         }

@@ -1,5 +1,6 @@
 package cn.tongban.exchange;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -11,6 +12,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param webhookTimeout how long a demander's webhook may take to answer
  * @param kafkaBootstrapServers brokers for KAFKA_TOPIC deliveries; empty: such deliveries fail and are retried
  * @param queryTimeout how long a supplier's query endpoint may take to answer a synchronous query
+ * @param fileDropRoot the only directory tree under which file-drop endpoints are watched
+ * @param pullRealtimeInterval how often a REALTIME resource is pulled (other cycles: their period)
+ * @param pullPageSize records asked for per pull request
  */
 @ConfigurationProperties("tongban.exchange")
 public record ExchangeProperties(
@@ -21,7 +25,10 @@ public record ExchangeProperties(
         Duration retryMax,
         Duration webhookTimeout,
         String kafkaBootstrapServers,
-        Duration queryTimeout) {
+        Duration queryTimeout,
+        Path fileDropRoot,
+        Duration pullRealtimeInterval,
+        int pullPageSize) {
 
     public ExchangeProperties {
         signingMode = signingMode == null ? IntakeService.SigningMode.BATCH : signingMode;
@@ -32,6 +39,9 @@ public record ExchangeProperties(
         webhookTimeout = webhookTimeout == null ? Duration.ofSeconds(10) : webhookTimeout;
         kafkaBootstrapServers = kafkaBootstrapServers == null ? "" : kafkaBootstrapServers;
         queryTimeout = queryTimeout == null ? Duration.ofSeconds(2) : queryTimeout;
+        fileDropRoot = fileDropRoot == null ? Path.of("data", "drop") : fileDropRoot;
+        pullRealtimeInterval = pullRealtimeInterval == null ? Duration.ofMinutes(1) : pullRealtimeInterval;
+        pullPageSize = pullPageSize <= 0 ? 1000 : Math.min(pullPageSize, IntakeService.MAX_BATCH);
     }
 
     /** The delay before attempt {@code attempts + 1}: exponential, capped. */

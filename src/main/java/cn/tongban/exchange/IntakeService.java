@@ -10,6 +10,7 @@ import cn.tongban.catalog.SupplyList;
 import cn.tongban.exchange.internal.ExchangeStore;
 import cn.tongban.exchange.internal.ExchangeStore.DeliveryRow;
 import cn.tongban.exchange.internal.ExchangeStore.QuarantineRow;
+import cn.tongban.schema.SchemaRegistry;
 import cn.tongban.security.Actor;
 import cn.tongban.signing.CanonicalBytes;
 import cn.tongban.signing.DataCipher;
@@ -34,9 +35,12 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
@@ -67,6 +71,8 @@ public class IntakeService {
     private final ApplicationEventPublisher events;
     private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
     private final Map<String, Projection> projections = new ConcurrentHashMap<>();
+    private final Map<String, Schema> pinnedSchemas = new ConcurrentHashMap<>();
+    private final SchemaRegistry registry;
     private final byte[] orderKeySecret;
 
     IntakeService(
@@ -78,7 +84,9 @@ public class IntakeService {
             DataCipher cipher,
             JsonMapper json,
             Clock clock,
-            ApplicationEventPublisher events) {
+            ApplicationEventPublisher events,
+            SchemaRegistry registry) {
+        this.registry = registry;
         this.supplyList = supplyList;
         this.agreements = agreements;
         this.participants = participants;
@@ -93,8 +101,20 @@ public class IntakeService {
                         .getBytes(StandardCharsets.UTF_8));
     }
 
-    /** One record as a supplier sends it: its own stable id and the record as plain JSON. */
-    public record IncomingRecord(String sourceRecordId, JsonNode record) {}
+    /**
+     * One record as a supplier sends it: its own stable id and the record as plain JSON. A channel
+     * that could not even decode a record (a Kafka message in an unknown schema, a CSV row with
+     * the wrong number of cells) passes what it has with its problems, so it is quarantined.
+     */
+    public record IncomingRecord(String sourceRecordId, JsonNode record, List<FieldProblem> channelProblems) {
+        public IncomingRecord {
+            channelProblems = channelProblems == null ? List.of() : List.copyOf(channelProblems);
+        }
+
+        public IncomingRecord(String sourceRecordId, JsonNode record) {
+            this(sourceRecordId, record, List.of());
+        }
+    }
 
     /** How a batch went, record by record. */
     public record IntakeResult(
@@ -140,9 +160,12 @@ public class IntakeService {
                 problems.add(new FieldProblem(
                         "sourceRecordId", "required", "each record needs its source id (1-128 characters)"));
             }
-            JsonRecords.Read read = JsonRecords.read(schema, in.record());
+            problems.addAll(in.channelProblems());
+            JsonRecords.Read read = in.channelProblems().isEmpty()
+                    ? JsonRecords.read(schema, in.record())
+                    : new JsonRecords.Read(null, List.of());
             problems.addAll(read.problems());
-            if (read.ok()) {
+            if (read.record() != null) {
                 problems.addAll(QualityRules.check(read.record(), today));
             }
             if (!problems.isEmpty()) {
@@ -162,7 +185,8 @@ public class IntakeService {
                 continue;
             }
             GenericRecord record = read.record();
-            byte[] sourceDigest = Sm3.digest(avro(schema, record));
+            byte[] sourceAvro = avro(schema, record);
+            byte[] sourceDigest = Sm3.digest(sourceAvro);
             Object person = personField == null ? null : record.get(personField);
             String orderKey = orderKey(person == null ? resource.code() + "\u0000" + sourceId : person.toString());
             for (Target target : targets) {
@@ -175,8 +199,9 @@ public class IntakeService {
                                 .text(sourceId)
                                 .bytes(sourceDigest)
                                 .toByteArray()));
+                GenericRecord source = target.converter() == null ? record : convert(target.converter(), sourceAvro);
                 byte[] projected =
-                        avro(target.projection().schema(), target.projection().apply(record));
+                        avro(target.projection().schema(), target.projection().apply(source));
                 byte[] canonical = Envelope.canonicalBytes(
                         Envelope.VERSION,
                         deliveryId,
@@ -235,10 +260,10 @@ public class IntakeService {
                     mode == SigningMode.RECORD ? Sm2Signer.sign(keys.signingKey(), draft.canonical()) : null,
                     cipher.encrypt(draft.avro()),
                     cipher.keyId(),
-                    "PENDING",
+                    target.pinProblem() == null ? "PENDING" : "DEAD",
                     0,
                     now,
-                    null,
+                    target.pinProblem(),
                     now,
                     null));
         }
@@ -292,19 +317,63 @@ public class IntakeService {
                         EndpointKind.MAILBOX,
                         null,
                         null,
+                        null,
                         null));
             }
-            Projection projection = projections.computeIfAbsent(
-                    resource.code() + "@" + resource.updatedAt() + "/" + grant.agreementId() + "/" + grant.fields(),
-                    k -> Projection.of(schema, grant.fields()));
-            String schemaText = projection.schema().toString();
-            String fingerprint = Sm3.hex(schemaText);
-            store.saveSchema(fingerprint, schemaText);
             for (Endpoint endpoint : endpoints) {
-                targets.add(new Target(grant, endpoint, projection, schemaText, fingerprint));
+                targets.add(target(resource, schema, grant, endpoint));
             }
         }
         return targets;
+    }
+
+    /**
+     * Where the demander's endpoint pins an older version of the resource's schema, records are
+     * read as that version (Avro schema resolution) before projection. A pin that cannot read the
+     * current schema is not guessed around: those deliveries are dead-lettered with the reason,
+     * visible and replayable once the demander moves its pin.
+     */
+    private Target target(Resource resource, Schema schema, Grant grant, Endpoint endpoint) {
+        Schema reader = schema;
+        GenericDatumReader<GenericRecord> converter = null;
+        String pinProblem = null;
+        Integer version = endpoint.schemaVersion();
+        if (version != null) {
+            try {
+                Schema pinned = pinnedSchemas.computeIfAbsent(
+                        resource.code() + "@" + version,
+                        k -> SchemaRegistry.parse(registry.version(
+                                        SchemaRegistry.valueSubject(resource.code()), version.toString(), false)
+                                .schema()));
+                if (SchemaCompatibility.checkReaderWriterCompatibility(pinned, schema)
+                                .getType()
+                        == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+                    reader = pinned;
+                    converter = new GenericDatumReader<>(schema, pinned);
+                } else {
+                    pinProblem = "schema version " + version + " pinned by the endpoint cannot read the current schema";
+                }
+            } catch (RuntimeException e) {
+                pinProblem = "schema version " + version + " pinned by the endpoint is no longer registered";
+            }
+        }
+        Schema projectFrom = reader;
+        Projection projection = projections.computeIfAbsent(
+                resource.code() + "@" + resource.updatedAt() + "/v" + (converter == null ? "" : version) + "/"
+                        + grant.agreementId() + "/" + grant.fields(),
+                k -> Projection.of(projectFrom, grant.fields()));
+        String schemaText = projection.schema().toString();
+        String fingerprint = Sm3.hex(schemaText);
+        store.saveSchema(fingerprint, schemaText);
+        return new Target(grant, endpoint, projection, schemaText, fingerprint, converter, pinProblem);
+    }
+
+    private static GenericRecord convert(GenericDatumReader<GenericRecord> converter, byte[] sourceAvro) {
+        try {
+            return converter.read(null, DecoderFactory.get().binaryDecoder(sourceAvro, null));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private String orderKey(String personKey) {
@@ -324,7 +393,13 @@ public class IntakeService {
     }
 
     private record Target(
-            Grant grant, Endpoint endpoint, Projection projection, String schemaText, String schemaFingerprint) {}
+            Grant grant,
+            Endpoint endpoint,
+            Projection projection,
+            String schemaText,
+            String schemaFingerprint,
+            GenericDatumReader<GenericRecord> converter,
+            String pinProblem) {}
 
     private record DeliveryDraft(
             Target target, String orderKey, String sourceId, String deliveryId, byte[] avro, byte[] canonical) {}

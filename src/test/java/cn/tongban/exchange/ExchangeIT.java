@@ -4,25 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import cn.tongban.identifier.SyntheticIdentifiers;
-import cn.tongban.signing.HubKeys;
 import cn.tongban.support.Api;
 import cn.tongban.support.CatalogFixture;
 import cn.tongban.support.CatalogFixture.Party;
 import cn.tongban.support.HubTest;
 import cn.tongban.support.WebhookServer;
-import java.security.PublicKey;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Records from a supplier to two demanders with different agreements, over real HTTP: each gets
@@ -32,58 +28,37 @@ import tools.jackson.databind.json.JsonMapper;
 @HubTest
 class ExchangeIT {
 
-    static final JsonMapper JSON = JsonMapper.builder().build();
-
     @LocalServerPort
     int port;
 
+    ExchangeProvince province;
     Party provider;
     Party notary;
     Party insurer;
     Api supplierSystem;
     String code;
     WebhookServer webhook;
-    PublicKey hubKey;
-    final Random random = new Random(7);
 
     @BeforeEach
     void province() {
-        CatalogFixture fixture = new CatalogFixture(port);
-        provider = fixture.participant("教育厅(交换)", "DEPARTMENT");
-        notary = fixture.participant("公证处(交换)", "NOTARY_OFFICE");
-        insurer = fixture.participant("人社厅(交换)", "DEPARTMENT");
-        code = CatalogFixture.resourceCode();
-        assertThat(provider.admin()
-                        .post("/api/catalog/resources", CatalogFixture.resource(code, provider.uscc()))
-                        .status())
-                .isEqualTo(201);
-        agree(notary, List.of("certificateNo", "name", "idNumber", "school"), "ID_NUMBER");
-        agree(insurer, List.of("certificateNo", "mobile"), null);
-        webhook = new WebhookServer();
-        assertThat(notary.admin()
-                        .post(
-                                "/api/catalog/participants/" + notary.uscc() + "/endpoints",
-                                Map.of("direction", "DEMAND", "kind", "WEBHOOK", "address", webhook.url()))
-                        .status())
-                .isEqualTo(201);
-        JsonNode credential = provider.admin()
-                .post("/api/catalog/participants/" + provider.uscc() + "/credentials", Map.of())
-                .json();
-        supplierSystem = Api.at(port)
-                .as(credential.get("keyId").asString(), credential.get("secret").asString());
-        hubKey = HubKeys.readCertificate(
-                        Api.at(port).get("/api/exchange/hub-certificate").body())
-                .getPublicKey();
+        province = new ExchangeProvince(port);
+        provider = province.provider;
+        notary = province.notary;
+        insurer = province.insurer;
+        supplierSystem = province.supplierSystem;
+        code = province.code;
+        webhook = province.webhook;
     }
 
     @AfterEach
     void stop() {
-        webhook.close();
+        province.close();
     }
 
     @Test
     void s01_eachDemanderGetsExactlyItsGrantedMaskedFieldsSigned() {
-        List<Map<String, Object>> records = List.of(record("S-1", "张三丰"), record("S-2", "李四"), bad("S-3"));
+        List<Map<String, Object>> records =
+                List.of(province.record("S-1", "张三丰"), province.record("S-2", "李四"), ExchangeProvince.bad("S-3"));
         Api.Reply pushed = supplierSystem.post("/api/exchange/intake/" + code, Map.of("records", records));
         assertThat(pushed.status()).as(pushed.toString()).isEqualTo(202);
         assertThat(pushed.json().get("accepted").asInt()).isEqualTo(2);
@@ -94,20 +69,21 @@ class ExchangeIT {
 
         await().atMost(Duration.ofSeconds(15)).until(() -> webhook.envelopes().size() == 2);
         for (JsonNode envelope : webhook.envelopes()) {
-            assertThat(fields(envelope.get("record"))).containsExactly("certificateNo", "name", "idNumber", "school");
+            assertThat(ExchangeProvince.fields(envelope.get("record")))
+                    .containsExactly("certificateNo", "name", "idNumber", "school");
             assertThat(envelope.at("/record/idNumber").asString()).matches("430102\\*{8}\\d{3}[0-9X]");
-            assertThat(verify(envelope)).isNull();
+            assertThat(province.verify(envelope)).isNull();
             assertThat(envelope.at("/signature/mode").asString()).isEqualTo("BATCH");
         }
         assertThat(webhook.envelopes().get(0).at("/record/name").asString()).isEqualTo("张*丰");
 
         List<JsonNode> mailbox =
-                await().atMost(Duration.ofSeconds(15)).until(() -> mailbox(insurer), m -> m.size() == 2);
+                await().atMost(Duration.ofSeconds(15)).until(() -> province.mailbox(insurer), m -> m.size() == 2);
         for (JsonNode item : mailbox) {
             JsonNode envelope = item.get("envelope");
-            assertThat(fields(envelope.get("record"))).containsExactly("certificateNo", "mobile");
+            assertThat(ExchangeProvince.fields(envelope.get("record"))).containsExactly("certificateNo", "mobile");
             assertThat(envelope.at("/record/mobile").asString()).isEqualTo("138****5678");
-            assertThat(verify(envelope)).isNull();
+            assertThat(province.verify(envelope)).isNull();
         }
         List<Long> ids = mailbox.stream().map(m -> m.get("id").asLong()).toList();
         assertThat(insurer.admin()
@@ -116,19 +92,19 @@ class ExchangeIT {
                         .get("acknowledged")
                         .asInt())
                 .isEqualTo(2);
-        assertThat(mailbox(insurer)).isEmpty();
+        assertThat(province.mailbox(insurer)).isEmpty();
 
         JsonNode tampered = webhook.envelopes().get(0).deepCopy();
         ((tools.jackson.databind.node.ObjectNode) tampered.get("record")).put("school", "伪造大学");
-        assertThat(verify(tampered)).isEqualTo("the record differs from its signed Avro bytes");
+        assertThat(province.verify(tampered)).isEqualTo("the record differs from its signed Avro bytes");
         JsonNode resigned = webhook.envelopes().get(1).deepCopy();
         ((tools.jackson.databind.node.ObjectNode) resigned).put("purpose", "另作他用");
-        assertThat(verify(resigned)).isEqualTo("the inclusion proof does not lead to the sealed root");
+        assertThat(province.verify(resigned)).isEqualTo("the inclusion proof does not lead to the sealed root");
     }
 
     @Test
     void s02_perRecordSigningAndResentRecordsAreNotDeliveredTwice() {
-        List<Map<String, Object>> records = List.of(record("R-1", "王五"), record("R-2", "赵六"));
+        List<Map<String, Object>> records = List.of(province.record("R-1", "王五"), province.record("R-2", "赵六"));
         Api.Reply first =
                 supplierSystem.post("/api/exchange/intake/" + code + "?signing=RECORD", Map.of("records", records));
         assertThat(first.json().get("deliveries").asInt()).isEqualTo(4);
@@ -141,7 +117,7 @@ class ExchangeIT {
         await().atMost(Duration.ofSeconds(15)).until(() -> webhook.envelopes().size() == 2);
         assertThat(webhook.envelopes()).allSatisfy(e -> {
             assertThat(e.at("/signature/mode").asString()).isEqualTo("RECORD");
-            assertThat(verify(e)).isNull();
+            assertThat(province.verify(e)).isNull();
         });
     }
 
@@ -149,9 +125,9 @@ class ExchangeIT {
     void s03_aDemanderThatIsDownGetsEverythingOnceBackInOrder() throws Exception {
         webhook.answer(503);
         List<Map<String, Object>> records = new ArrayList<>();
-        String person = SyntheticIdentifiers.idNumber(random, "430102", LocalDate.of(1990, 1, 1));
+        String person = SyntheticIdentifiers.idNumber(province.random, "430102", LocalDate.of(1990, 1, 1));
         for (int i = 1; i <= 5; i++) {
-            records.add(record("P-" + i, "钱七", person));
+            records.add(ExchangeProvince.record("P-" + i, "钱七", person));
         }
         supplierSystem.post("/api/exchange/intake/" + code, Map.of("records", records));
         await().atMost(Duration.ofSeconds(10)).until(() -> webhook.calls() >= 2);
@@ -167,7 +143,7 @@ class ExchangeIT {
     @Test
     void s04_afterTheLastAttemptADeliveryIsDeadLetteredAndReplayable() {
         webhook.answer(500);
-        supplierSystem.post("/api/exchange/intake/" + code, Map.of("records", List.of(record("D-1", "孙八"))));
+        supplierSystem.post("/api/exchange/intake/" + code, Map.of("records", List.of(province.record("D-1", "孙八"))));
         Api ops = Api.at(port).as("ops");
         JsonNode dead = await().atMost(Duration.ofSeconds(20)).until(() -> deadFor(ops, "D-1"), d -> d != null);
         assertThat(dead.get("attempts").asInt()).isEqualTo(3);
@@ -184,12 +160,13 @@ class ExchangeIT {
                         .status())
                 .isEqualTo(200);
         await().atMost(Duration.ofSeconds(15)).until(() -> webhook.envelopes().size() == 1);
-        assertThat(verify(webhook.envelopes().get(0))).isNull();
+        assertThat(province.verify(webhook.envelopes().get(0))).isNull();
     }
 
     @Test
     void s05_aBadRecordWaitsInQuarantineAndIsReplayedAfterCorrection() {
-        Api.Reply pushed = supplierSystem.post("/api/exchange/intake/" + code, Map.of("records", List.of(bad("Q-1"))));
+        Api.Reply pushed = supplierSystem.post(
+                "/api/exchange/intake/" + code, Map.of("records", List.of(ExchangeProvince.bad("Q-1"))));
         String quarantineId = pushed.json().at("/results/0/quarantineId").asString();
         JsonNode held = provider.admin()
                 .get("/api/exchange/quarantine?resource=" + code)
@@ -201,7 +178,8 @@ class ExchangeIT {
                         .findValuesAsString("id"))
                 .doesNotContain(quarantineId);
 
-        Map<String, Object> stillBad = Map.of("record", bad("Q-1").get("record"));
+        Map<String, Object> stillBad =
+                Map.of("record", ExchangeProvince.bad("Q-1").get("record"));
         Api.Reply refused = provider.admin().post("/api/exchange/quarantine/" + quarantineId + "/replay", stillBad);
         assertThat(refused.status()).isEqualTo(422);
         assertThat(refused.violations()).containsExactly("idNumber:id-number-gb11643");
@@ -209,7 +187,7 @@ class ExchangeIT {
         Api.Reply replayed = provider.admin()
                 .post(
                         "/api/exchange/quarantine/" + quarantineId + "/replay",
-                        Map.of("record", record("Q-1", "周九").get("record")));
+                        Map.of("record", province.record("Q-1", "周九").get("record")));
         assertThat(replayed.status()).as(replayed.toString()).isEqualTo(200);
         assertThat(provider.admin()
                         .get("/api/exchange/quarantine?resource=" + code + "&status=REPLAYED")
@@ -223,11 +201,13 @@ class ExchangeIT {
     @Test
     void s06_badBatchesAreRefusedWholeAndOnlyTheProviderSupplies() {
         assertThat(notary.admin()
-                        .post("/api/exchange/intake/" + code, Map.of("records", List.of(record("X-1", "吴十"))))
+                        .post("/api/exchange/intake/" + code, Map.of("records", List.of(province.record("X-1", "吴十"))))
                         .status())
                 .isEqualTo(403);
         assertThat(supplierSystem
-                        .post("/api/exchange/intake/NO-SUCH-0001", Map.of("records", List.of(record("X-1", "吴十"))))
+                        .post(
+                                "/api/exchange/intake/NO-SUCH-0001",
+                                Map.of("records", List.of(province.record("X-1", "吴十"))))
                         .status())
                 .isEqualTo(404);
         assertThat(supplierSystem
@@ -244,63 +224,6 @@ class ExchangeIT {
                 .contains("schema-field", "required");
     }
 
-    private void agree(Party demander, List<String> fields, String idMasking) {
-        Api.Reply filed =
-                demander.admin().post("/api/catalog/demands", CatalogFixture.demand(demander.uscc(), code, fields));
-        assertThat(filed.status()).as(filed.toString()).isEqualTo(201);
-        String id = filed.json().at("/agreement/id").asString();
-        List<Map<String, Object>> decisions = new ArrayList<>();
-        for (JsonNode field : filed.json().at("/agreement/fields")) {
-            if (field.get("state").asString().equals("PENDING")) {
-                decisions.add(
-                        idMasking != null && field.get("name").asString().equals("idNumber")
-                                ? Map.of("field", "idNumber", "outcome", "APPROVE", "masking", idMasking)
-                                : Map.of("field", field.get("name").asString(), "outcome", "APPROVE"));
-            }
-        }
-        if (!decisions.isEmpty()) {
-            assertThat(provider.approver()
-                            .post("/api/catalog/agreements/" + id + "/decisions", Map.of("decisions", decisions))
-                            .status())
-                    .isEqualTo(200);
-        }
-    }
-
-    private Map<String, Object> record(String sourceId, String name) {
-        return record(sourceId, name, SyntheticIdentifiers.idNumber(random, "430102", LocalDate.of(1995, 5, 20)));
-    }
-
-    private static Map<String, Object> record(String sourceId, String name, String idNumber) {
-        return Map.of(
-                "sourceRecordId",
-                sourceId,
-                "record",
-                Map.of(
-                        "certificateNo",
-                        "10542120200500" + sourceId.hashCode() % 1000,
-                        "name",
-                        name,
-                        "idNumber",
-                        idNumber,
-                        "school",
-                        "湖南大学",
-                        "mobile",
-                        "13812345678",
-                        "religion",
-                        "无"));
-    }
-
-    private static Map<String, Object> bad(String sourceId) {
-        Map<String, Object> record = new java.util.HashMap<>(record(sourceId, "郑十一", "430102199505200000"));
-        return record;
-    }
-
-    private List<JsonNode> mailbox(Party party) {
-        List<JsonNode> items = new ArrayList<>();
-        party.admin().get("/api/exchange/mailbox").json().forEach(items::add);
-        return items;
-    }
-
     private static JsonNode deadFor(Api ops, String sourceRecordId) {
         for (JsonNode dead : ops.get("/api/exchange/dead-letters").json()) {
             if (dead.get("sourceRecordId").asString().equals(sourceRecordId)) {
@@ -310,13 +233,52 @@ class ExchangeIT {
         return null;
     }
 
-    private String verify(JsonNode envelope) {
-        return EnvelopeVerifier.problem(JSON.treeToValue(envelope, Envelope.class), hubKey);
-    }
+    @Test
+    @SuppressWarnings("unchecked")
+    void s07_anEndpointPinnedToAnOlderSchemaVersionGetsRecordsInThatVersion() {
+        Map<String, Object> v2 = CatalogFixture.withField(
+                CatalogFixture.resource(code, provider.uscc()),
+                "{\"name\":\"degreeLevel\",\"type\":[\"null\",\"string\"],\"default\":null}",
+                "degreeLevel");
+        Api.Reply evolved = provider.admin().put("/api/catalog/resources/" + code, v2);
+        assertThat(evolved.status()).as(evolved.toString()).isEqualTo(200);
+        Party peer = new CatalogFixture(port).participant("广东平台(交换)", "PEER_PLATFORM");
+        province.agree(peer, List.of("certificateNo", "school", "degreeLevel"), null);
+        try (WebhookServer pinned = new WebhookServer();
+                WebhookServer latest = new WebhookServer()) {
+            Map<String, Object> pin = new java.util.HashMap<>(
+                    Map.of("direction", "DEMAND", "kind", "WEBHOOK", "address", pinned.url(), "resourceCode", code));
+            pin.put("schemaVersion", 9);
+            assertThat(peer.admin()
+                            .post("/api/catalog/participants/" + peer.uscc() + "/endpoints", pin)
+                            .violations())
+                    .containsExactly("schemaVersion:registered-version");
+            pin.put("schemaVersion", 1);
+            assertThat(peer.admin()
+                            .post("/api/catalog/participants/" + peer.uscc() + "/endpoints", pin)
+                            .status())
+                    .isEqualTo(201);
+            province.endpoint(peer, "DEMAND", "WEBHOOK", latest.url(), null);
 
-    private static List<String> fields(JsonNode record) {
-        List<String> names = new ArrayList<>();
-        record.propertyNames().forEach(names::add);
-        return names;
+            Map<String, Object> record = new java.util.HashMap<>(
+                    (Map<String, Object>) province.record("V-1", "冯十二").get("record"));
+            record.put("degreeLevel", "硕士");
+            supplierSystem.post(
+                    "/api/exchange/intake/" + code,
+                    Map.of("records", List.of(Map.of("sourceRecordId", "V-1", "record", record))));
+
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() ->
+                            pinned.envelopes().size() == 1 && latest.envelopes().size() == 1);
+            JsonNode old = pinned.envelopes().get(0);
+            assertThat(ExchangeProvince.fields(old.get("record"))).containsExactly("certificateNo", "school");
+            assertThat(old.get("schema").asString()).doesNotContain("degreeLevel");
+            assertThat(province.verify(old)).isNull();
+            JsonNode current = latest.envelopes().get(0);
+            assertThat(ExchangeProvince.fields(current.get("record")))
+                    .containsExactly("certificateNo", "school", "degreeLevel");
+            assertThat(current.at("/record/degreeLevel").asString()).isEqualTo("硕士");
+            assertThat(province.verify(current)).isNull();
+        }
     }
 }

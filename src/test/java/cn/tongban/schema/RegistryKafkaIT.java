@@ -85,8 +85,8 @@ class RegistryKafkaIT {
         }
 
         // 2. The supplier evolves the schema compatibly: an optional field with a default.
-        Map<String, Object> v2Resource =
-                evolve(v1Resource, ",{\"name\":\"email\",\"type\":[\"null\",\"string\"],\"default\":null}", "email");
+        Map<String, Object> v2Resource = CatalogFixture.withField(
+                v1Resource, "{\"name\":\"email\",\"type\":[\"null\",\"string\"],\"default\":null}", "email");
         assertThat(provider.admin()
                         .put("/api/catalog/resources/" + code, v2Resource)
                         .status())
@@ -137,7 +137,8 @@ class RegistryKafkaIT {
         assertThat(java.nio.ByteBuffer.wrap(raw.get(9), 1, 4).getInt()).isEqualTo(v2Id);
 
         // 5. An incompatible version 3 (a new required field) is refused, with the report, and nothing changes.
-        Map<String, Object> v3Resource = evolve(v2Resource, ",{\"name\":\"level\",\"type\":\"string\"}", "level");
+        Map<String, Object> v3Resource =
+                CatalogFixture.withField(v2Resource, "{\"name\":\"level\",\"type\":\"string\"}", "level");
         Api.Reply refused = provider.admin().put("/api/catalog/resources/" + code, v3Resource);
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.contentType()).startsWith("application/problem+json");
@@ -227,20 +228,5 @@ class RegistryKafkaIT {
             record.put("email", email);
         }
         return record;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> evolve(Map<String, Object> resource, String fieldJson, String fieldName) {
-        Map<String, Object> evolved = new HashMap<>(resource);
-        Map<String, Object> schema = new HashMap<>((Map<String, Object>) resource.get("schema"));
-        List<Object> fields = new ArrayList<>((List<Object>) schema.get("fields"));
-        fields.add(Api.json(fieldJson.substring(1)));
-        schema.put("fields", fields);
-        evolved.put("schema", schema);
-        List<Object> catalogued = new ArrayList<>((List<Object>) resource.get("fields"));
-        catalogued.add(
-                Map.of("name", fieldName, "title", fieldName, "sharingType", "CONDITIONAL", "sensitivity", "PERSONAL"));
-        evolved.put("fields", catalogued);
-        return evolved;
     }
 }

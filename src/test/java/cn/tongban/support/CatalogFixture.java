@@ -114,6 +114,22 @@ public final class CatalogFixture {
                 today.plusYears(1).toString());
     }
 
+    /** The resource with one more schema field (JSON) catalogued as a conditional personal field. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> withField(Map<String, Object> resource, String fieldJson, String fieldName) {
+        Map<String, Object> evolved = new java.util.HashMap<>(resource);
+        Map<String, Object> schema = new java.util.HashMap<>((Map<String, Object>) resource.get("schema"));
+        List<Object> fields = new java.util.ArrayList<>((List<Object>) schema.get("fields"));
+        fields.add(Api.json(fieldJson));
+        schema.put("fields", fields);
+        evolved.put("schema", schema);
+        List<Object> catalogued = new java.util.ArrayList<>((List<Object>) resource.get("fields"));
+        catalogued.add(
+                Map.of("name", fieldName, "title", fieldName, "sharingType", "CONDITIONAL", "sensitivity", "PERSONAL"));
+        evolved.put("fields", catalogued);
+        return evolved;
+    }
+
     private static Map<String, Object> field(
             String name, String title, String sharing, String sensitivity, String masking) {
         return Map.of(

@@ -88,6 +88,14 @@ public class ParticipantRepository {
                 .list();
     }
 
+    public List<Endpoint> endpointsOfKind(EndpointKind.Direction direction, EndpointKind kind) {
+        return jdbc.sql("select * from endpoint where direction = ? and kind = ? order by created_at, id")
+                .param(direction.name())
+                .param(kind.name())
+                .query(ParticipantRepository::endpoint)
+                .list();
+    }
+
     public Optional<Endpoint> endpoint(UUID id) {
         return jdbc.sql("select * from endpoint where id = ?")
                 .param(id)
@@ -97,8 +105,9 @@ public class ParticipantRepository {
 
     public void insert(Endpoint e) {
         jdbc.sql("""
-                        insert into endpoint (id, participant_uscc, direction, kind, address, resource_code, created_at)
-                        values (?, ?, ?, ?, ?, ?, ?)""")
+                        insert into endpoint (id, participant_uscc, direction, kind, address, resource_code,
+                                              schema_version, created_at)
+                        values (?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(
                         e.id(),
                         e.participantUscc(),
@@ -106,6 +115,7 @@ public class ParticipantRepository {
                         e.kind().name(),
                         e.address(),
                         e.resourceCode(),
+                        e.schemaVersion(),
                         Sql.ts(e.createdAt()))
                 .update();
     }
@@ -136,6 +146,7 @@ public class ParticipantRepository {
                 EndpointKind.valueOf(rs.getString("kind")),
                 rs.getString("address"),
                 rs.getString("resource_code"),
+                rs.getObject("schema_version", Integer.class),
                 Sql.instant(rs, "created_at"));
     }
 }

@@ -367,4 +367,47 @@ public class ExchangeStore {
                 rs.getString(9),
                 rs.getTimestamp(10).toInstant());
     }
+
+    /** Where a pull stands: the supplier's cursor (null before the first page) and when it is next due. */
+    public record PullCursor(UUID endpointId, String resourceCode, String cursor, Instant nextPollAt) {}
+
+    public Optional<PullCursor> pullCursor(UUID endpointId, String resourceCode) {
+        return jdbc.sql("select * from pull_cursor where endpoint_id = ? and resource_code = ?")
+                .param(endpointId)
+                .param(resourceCode)
+                .query((rs, n) -> new PullCursor(
+                        endpointId,
+                        resourceCode,
+                        rs.getString("cursor_value"),
+                        rs.getTimestamp("next_poll_at").toInstant()))
+                .optional();
+    }
+
+    /** Records a poll's outcome; the cursor moves only with the records it covers (same transaction). */
+    public void savePull(
+            UUID endpointId,
+            String resourceCode,
+            String cursor,
+            Instant polledAt,
+            Instant next,
+            String outcome,
+            int records) {
+        jdbc.sql("""
+                        insert into pull_cursor (endpoint_id, resource_code, cursor_value, next_poll_at, last_polled_at,
+                                                 last_outcome, records_pulled)
+                        values (?, ?, ?, ?, ?, ?, ?)
+                        on conflict (endpoint_id, resource_code) do update set
+                            cursor_value = excluded.cursor_value, next_poll_at = excluded.next_poll_at,
+                            last_polled_at = excluded.last_polled_at, last_outcome = excluded.last_outcome,
+                            records_pulled = pull_cursor.records_pulled + excluded.records_pulled
+                        """)
+                .param(endpointId)
+                .param(resourceCode)
+                .param(new org.springframework.jdbc.core.SqlParameterValue(java.sql.Types.VARCHAR, cursor))
+                .param(Timestamp.from(next))
+                .param(Timestamp.from(polledAt))
+                .param(outcome)
+                .param(records)
+                .update();
+    }
 }

@@ -1,0 +1,227 @@
+package cn.tongban.exchange;
+
+import cn.tongban.catalog.Endpoint;
+import cn.tongban.catalog.EndpointKind;
+import cn.tongban.catalog.ParticipantRegistry;
+import cn.tongban.catalog.Resource;
+import cn.tongban.catalog.SharingMode;
+import cn.tongban.catalog.SupplyList;
+import cn.tongban.catalog.UpdateCycle;
+import cn.tongban.exchange.internal.ExchangeStore;
+import cn.tongban.security.Actor;
+import cn.tongban.security.Role;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * 增量拉取: for every supplier query endpoint and each of its resources shared by subscription,
+ * asks {@code GET <address>?resource=<code>&cursor=<cursor>&limit=<n>} once per update cycle and
+ * takes pages of {@code {"records": [...], "nextCursor": "...", "hasMore": true}} through the
+ * usual intake. The cursor moves in the same transaction as the records it covers, so a crash
+ * re-asks for the same page and idempotency keys drop what was already queued.
+ */
+@Component("pullIntake")
+public class PullIntake {
+
+    private static final Logger log = LoggerFactory.getLogger(PullIntake.class);
+    /** A poll stops after this many pages and goes on at the next check, so one feed cannot starve the rest. */
+    static final int MAX_PAGES_PER_POLL = 50;
+
+    private static final Duration RETRY_AFTER_FAILURE = Duration.ofMinutes(5);
+
+    private final ParticipantRegistry participants;
+    private final SupplyList supplyList;
+    private final IntakeService intake;
+    private final ExchangeStore store;
+    private final TransactionTemplate transaction;
+    private final ExchangeProperties properties;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final HttpClient http;
+
+    PullIntake(
+            ParticipantRegistry participants,
+            SupplyList supplyList,
+            IntakeService intake,
+            ExchangeStore store,
+            TransactionTemplate transaction,
+            ExchangeProperties properties,
+            JsonMapper json,
+            Clock clock) {
+        this.participants = participants;
+        this.supplyList = supplyList;
+        this.intake = intake;
+        this.store = store;
+        this.transaction = transaction;
+        this.properties = properties;
+        this.json = json;
+        this.clock = clock;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    /** Polls every feed that is due; returns how many records were taken in. */
+    public int pollDue() {
+        int pulled = 0;
+        for (Endpoint endpoint : participants.endpoints(EndpointKind.Direction.SUPPLY, EndpointKind.HTTP_QUERY)) {
+            List<Resource> resources = endpoint.resourceCode() != null
+                    ? List.of(supplyList.get(endpoint.resourceCode()))
+                    : supplyList.list(endpoint.participantUscc(), null, null);
+            for (Resource resource : resources) {
+                if (!resource.sharingModes().contains(SharingMode.SUBSCRIBE)) {
+                    continue;
+                }
+                Instant now = clock.instant();
+                var cursor = store.pullCursor(endpoint.id(), resource.code());
+                if (cursor.isPresent() && cursor.get().nextPollAt().isAfter(now)) {
+                    continue;
+                }
+                pulled += poll(
+                        endpoint,
+                        resource,
+                        cursor.map(ExchangeStore.PullCursor::cursor).orElse(null));
+            }
+        }
+        return pulled;
+    }
+
+    private int poll(Endpoint endpoint, Resource resource, String cursor) {
+        Actor actor = new Actor("pull:" + endpoint.id(), endpoint.participantUscc(), Set.of(Role.SYSTEM));
+        int pulled = 0;
+        for (int page = 0; page < MAX_PAGES_PER_POLL; page++) {
+            Instant now = clock.instant();
+            Page answer;
+            try {
+                answer = fetch(endpoint.address(), resource.code(), cursor);
+            } catch (PullFailed e) {
+                log.warn("pull of {} from endpoint {} failed: {}", resource.code(), endpoint.id(), e.getMessage());
+                store.savePull(
+                        endpoint.id(),
+                        resource.code(),
+                        cursor,
+                        now,
+                        now.plus(min(interval(resource.updateCycle()), RETRY_AFTER_FAILURE)),
+                        e.getMessage(),
+                        0);
+                return pulled;
+            }
+            String from = cursor;
+            Instant next = answer.hasMore() ? now : now.plus(interval(resource.updateCycle()));
+            String outcome = "OK " + answer.records().size();
+            transaction.executeWithoutResult(status -> {
+                if (!answer.records().isEmpty()) {
+                    intake.ingest(resource.code(), answer.records(), "HTTP_PULL", properties.signingMode(), actor);
+                }
+                store.savePull(
+                        endpoint.id(),
+                        resource.code(),
+                        answer.nextCursor() == null ? from : answer.nextCursor(),
+                        now,
+                        next,
+                        outcome,
+                        answer.records().size());
+            });
+            pulled += answer.records().size();
+            cursor = answer.nextCursor() == null ? from : answer.nextCursor();
+            if (!answer.hasMore()) {
+                break;
+            }
+        }
+        return pulled;
+    }
+
+    private record Page(List<IntakeService.IncomingRecord> records, String nextCursor, boolean hasMore) {}
+
+    private static class PullFailed extends Exception {
+        PullFailed(String message) {
+            super(message);
+        }
+    }
+
+    private Page fetch(String address, String resourceCode, String cursor) throws PullFailed {
+        StringBuilder url = new StringBuilder(address)
+                .append(address.contains("?") ? '&' : '?')
+                .append("resource=")
+                .append(URLEncoder.encode(resourceCode, StandardCharsets.UTF_8))
+                .append("&limit=")
+                .append(properties.pullPageSize());
+        if (cursor != null) {
+            url.append("&cursor=").append(URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+        }
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(
+                    HttpRequest.newBuilder(URI.create(url.toString()))
+                            .timeout(properties.webhookTimeout())
+                            .header("Accept", "application/json")
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new PullFailed("unreachable (" + e.getClass().getSimpleName() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PullFailed("interrupted");
+        }
+        if (response.statusCode() != 200) {
+            throw new PullFailed("answered HTTP " + response.statusCode());
+        }
+        try {
+            JsonNode body = json.readTree(response.body());
+            JsonNode records = body.get("records");
+            if (records == null || !records.isArray() || records.size() > properties.pullPageSize()) {
+                throw new PullFailed("answered no records array of at most " + properties.pullPageSize());
+            }
+            List<IntakeService.IncomingRecord> incoming = new ArrayList<>(records.size());
+            for (JsonNode r : records) {
+                JsonNode id = r.get("sourceRecordId");
+                incoming.add(new IntakeService.IncomingRecord(
+                        id == null || !id.isString() ? null : id.asString(), r.get("record")));
+            }
+            JsonNode next = body.get("nextCursor");
+            JsonNode more = body.get("hasMore");
+            return new Page(
+                    incoming,
+                    next == null || !next.isString() ? null : next.asString(),
+                    more != null && more.asBoolean(false) && !incoming.isEmpty());
+        } catch (JacksonException e) {
+            throw new PullFailed("answered something that is not JSON");
+        }
+    }
+
+    Duration interval(UpdateCycle cycle) {
+        return switch (cycle) {
+            case REALTIME -> properties.pullRealtimeInterval();
+            case HOURLY -> Duration.ofHours(1);
+            case DAILY -> Duration.ofDays(1);
+            case WEEKLY -> Duration.ofDays(7);
+            case MONTHLY -> Duration.ofDays(30);
+            case QUARTERLY -> Duration.ofDays(91);
+            case YEARLY -> Duration.ofDays(365);
+        };
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}
