@@ -47,14 +47,51 @@ final class Hub {
     }
 
     private static Hub start() {
+        Path work = Path.of("target").toAbsolutePath();
+        String db = System.getenv("TONGBAN_TEST_DB_URL");
+        List<String> database = new ArrayList<>();
+        if (db != null && !db.isBlank()) {
+            database.add("--spring.datasource.url=" + db);
+            database.add("--spring.datasource.username=" + env("TONGBAN_TEST_DB_USER", "postgres"));
+            database.add("--spring.datasource.password=" + env("TONGBAN_TEST_DB_PASSWORD", ""));
+        } else {
+            database.add("--tongban.database.embedded.data-dir=" + work.resolve("hub-postgres"));
+            database.add("--tongban.database.embedded.clean=true");
+        }
+        return launch(freePort(), database, "hub.log");
+    }
+
+    /**
+     * A second hub with a database of its own (embedded, always: it is killed with its database),
+     * for scenarios that stop it. {@code fresh} starts from an empty cluster.
+     */
+    static Hub isolated(String name, int port, boolean fresh, String... settings) {
+        Path data = Path.of("target", name + "-postgres").toAbsolutePath();
+        List<String> arguments = new ArrayList<>(List.of(
+                "--tongban.database.embedded.data-dir=" + data,
+                "--tongban.database.embedded.clean=" + fresh,
+                "--tongban.signing.key-dir=" + Path.of("target", name + "-keys").toAbsolutePath()));
+        arguments.addAll(List.of(settings));
+        Hub hub = launch(port, arguments, name + ".log");
+        hub.dataDir = data;
+        return hub;
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Path dataDir;
+
+    private static Hub launch(int port, List<String> settings, String log) {
         try {
             Path jar = Path.of(System.getProperty("hub.jar", "../target/tongban-hub.jar")).toAbsolutePath();
             if (!Files.exists(jar)) {
                 throw new IllegalStateException("package the hub first: " + jar + " is missing");
-            }
-            int port;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
             }
             Path work = Path.of("target").toAbsolutePath();
             Files.createDirectories(work);
@@ -66,25 +103,39 @@ final class Hub {
                     "--server.port=" + port,
                     "--tongban.calendar.start-at=" + CLOCK_START,
                     "--tongban.demo.enabled=true"));
-            String db = System.getenv("TONGBAN_TEST_DB_URL");
-            if (db != null && !db.isBlank()) {
-                command.add("--spring.datasource.url=" + db);
-                command.add("--spring.datasource.username=" + env("TONGBAN_TEST_DB_USER", "postgres"));
-                command.add("--spring.datasource.password=" + env("TONGBAN_TEST_DB_PASSWORD", ""));
-            } else {
-                command.add("--tongban.database.embedded.data-dir=" + work.resolve("hub-postgres"));
-                command.add("--tongban.database.embedded.clean=true");
-            }
+            command.addAll(settings);
             Process process = new ProcessBuilder(command)
                     .directory(work.toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(work.resolve("hub.log").toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve(log).toFile()))
                     .start();
             Hub hub = new Hub(process, "http://localhost:" + port);
             hub.awaitHealthy(Duration.ofMinutes(3));
             return hub;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the hub", e);
+        }
+    }
+
+    /**
+     * Kills the hub as a power cut would: the JVM with SIGKILL, and its embedded PostgreSQL (left
+     * running as an orphan) with SIGKILL too, so the database recovers from its WAL on restart.
+     */
+    void crash() throws Exception {
+        List<ProcessHandle> database = new ArrayList<>();
+        if (dataDir != null && Files.exists(dataDir.resolve("postmaster.pid"))) {
+            long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+            ProcessHandle.of(pid).ifPresent(postmaster -> {
+                database.add(postmaster);
+                postmaster.descendants().forEach(database::add);
+            });
+        }
+        process.destroyForcibly().waitFor();
+        for (ProcessHandle handle : database) {
+            handle.destroyForcibly();
+        }
+        for (ProcessHandle handle : database) {
+            handle.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
 
@@ -122,7 +173,7 @@ final class Hub {
         return resources.statusCode() == 200;
     }
 
-    private void stop() {
+    void stop() {
         process.destroy();
         try {
             process.waitFor();

@@ -1,0 +1,154 @@
+package cn.tongban.acceptance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A power cut in the middle of the exchange: a supplier is pushing batches and the hub is
+ * delivering them to a demander's system when the hub and its database are killed (SIGKILL). After
+ * the restart the supplier re-sends what it had no answer for, as any at-least-once sender does.
+ * Every record is delivered, none is lost, and a record delivered twice carries the same
+ * idempotency key both times.
+ */
+class CrashRestartScenario {
+
+    static final String EDUCATION = ExchangeScenario.EDUCATION;
+    static final int BATCHES = 12;
+    static final int BATCH_SIZE = 200;
+
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @Test
+    void noRecordIsLostAndDuplicatesKeepTheirIdempotencyKey() throws Exception {
+        int port = Hub.freePort();
+        String[] settings = {"--tongban.demo.simulate=false", "--tongban.exchange.dispatch-batch=25"};
+        Hub hub = Hub.isolated("crash-hub", port, true, settings);
+        String url = hub.url;
+        String code = "JY-CR-" + ThreadLocalRandom.current().nextInt(1000, 10000);
+        try (DemanderSystem notarySystem = new DemanderSystem()) {
+            notarySystem.slow(40);
+            expect(201, call(url, "jy-admin", "/api/catalog/resources", ExchangeScenario.resource(code)));
+            expect(201, call(url, "gz-admin", "/api/catalog/demands", """
+                    {"requesterUscc": "%s", "resourceCode": "%s", "fields": ["certificateNo", "name", "school"],
+                     "serviceItemCode": "GZ-XLGZ-0001", "purpose": "学历核验", "legalBasis": "《中华人民共和国公证法》第二十九条",
+                     "mode": "BATCH", "validFrom": "2026-09-30", "validUntil": "2027-09-29"}
+                    """.formatted(HubScenario.NOTARY_OFFICE, code)));
+            expect(201, call(url, "gz-admin", "/api/catalog/participants/" + HubScenario.NOTARY_OFFICE + "/endpoints", """
+                    {"direction": "DEMAND", "kind": "WEBHOOK", "address": "%s", "resourceCode": "%s"}
+                    """.formatted(notarySystem.url(), code)));
+
+            // The supplier pushes in the background and re-sends any batch it got no answer for.
+            AtomicInteger acknowledged = new AtomicInteger();
+            java.util.concurrent.atomic.AtomicReference<String> refused = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread supplier = new Thread(() -> {
+                for (int b = 0; b < BATCHES; b++) {
+                    String body = batch(b);
+                    while (true) {
+                        try {
+                            HttpResponse<String> answer = call(url, "jy-admin", "/api/exchange/intake/" + code, body);
+                            if (answer.statusCode() == 202) {
+                                acknowledged.incrementAndGet();
+                                break;
+                            }
+                            if (answer.statusCode() / 100 == 4) {
+                                refused.set(answer.body());
+                                return;
+                            }
+                        } catch (IOException | InterruptedException hubDown) {
+                            // no answer: send the same batch again
+                        }
+                        pause(200);
+                    }
+                }
+            });
+            supplier.start();
+
+            // Power cut once deliveries are under way and before the supplier is done.
+            DemanderSystem.eventually(
+                    Duration.ofSeconds(60),
+                    "deliveries under way",
+                    () -> refused.get() != null || notarySystem.envelopes().size() >= 300);
+            assertEquals(null, refused.get(), "the hub refused a batch");
+            hub.crash();
+            int before = notarySystem.envelopes().size();
+            assertTrue(before < BATCHES * BATCH_SIZE, "the crash came before everything was delivered");
+
+            hub = Hub.isolated("crash-hub", port, false, settings);
+            supplier.join(Duration.ofMinutes(3).toMillis());
+            assertEquals(BATCHES, acknowledged.get(), "every batch is finally acknowledged");
+            DemanderSystem.eventually(Duration.ofMinutes(3), "every record delivered", () -> distinct(notarySystem)
+                    == BATCHES * BATCH_SIZE);
+
+            Map<String, Set<String>> keys = new HashMap<>();
+            for (JsonNode envelope : notarySystem.envelopes()) {
+                keys.computeIfAbsent(envelope.get("sourceRecordId").asText(), k -> new HashSet<>())
+                        .add(envelope.get("deliveryId").asText());
+            }
+            assertEquals(BATCHES * BATCH_SIZE, keys.size());
+            assertTrue(
+                    keys.values().stream().allMatch(k -> k.size() == 1),
+                    "a record delivered more than once carries the same idempotency key");
+            System.out.printf(
+                    "crash test: %d envelopes before the crash, %d received in all for %d records%n",
+                    before, notarySystem.envelopes().size(), keys.size());
+        } finally {
+            hub.stop();
+        }
+    }
+
+    private static int distinct(DemanderSystem system) {
+        Set<String> ids = new HashSet<>();
+        system.envelopes().forEach(e -> ids.add(e.get("sourceRecordId").asText()));
+        return ids.size();
+    }
+
+    private static String batch(int b) {
+        StringBuilder records = new StringBuilder();
+        for (int i = 0; i < BATCH_SIZE; i++) {
+            String id = ExchangeScenario.idNumber("43010219900101" + String.format("%03d", i));
+            records.append(i == 0 ? "" : ",")
+                    .append("{\"sourceRecordId\": \"C-%d-%d\", \"record\": {\"certificateNo\": \"1053%d%03d\", \"name\": \"测试\", \"idNumber\": \"%s\", \"school\": \"湖南大学\", \"mobile\": \"13812345678\"}}"
+                            .formatted(b, i, b, i, id));
+        }
+        return "{\"records\": [" + records + "]}";
+    }
+
+    private HttpResponse<String> call(String url, String user, String path, String json)
+            throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url + path))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Authorization", Hub.basic(user))
+                        .header("Content-Type", "application/json;charset=UTF-8")
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void expect(int status, HttpResponse<String> response) {
+        assertEquals(status, response.statusCode(), () -> "answer: " + response.body());
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
