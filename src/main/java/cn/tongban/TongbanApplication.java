@@ -8,6 +8,11 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class TongbanApplication {
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("verify")) {
+            // The offline verifier: no database, no network, no Spring.
+            cn.tongban.ledger.BundleVerifier.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         SpringApplication.run(TongbanApplication.class, args);
     }
 }

@@ -32,6 +32,7 @@ public class Deliveries {
     private final EnvelopeAssembler assembler;
     private final JsonMapper json;
     private final Clock clock;
+    private final org.springframework.context.ApplicationEventPublisher events;
 
     Deliveries(
             ExchangeStore store,
@@ -39,7 +40,9 @@ public class Deliveries {
             ExchangeProperties properties,
             EnvelopeAssembler assembler,
             JsonMapper json,
-            Clock clock) {
+            Clock clock,
+            org.springframework.context.ApplicationEventPublisher events) {
+        this.events = events;
         this.store = store;
         this.intake = intake;
         this.properties = properties;
@@ -85,7 +88,16 @@ public class Deliveries {
 
     @Transactional
     public int acknowledge(Actor actor, List<Long> ids) {
-        return store.acknowledge(participant(actor), ids, clock.instant());
+        java.time.Instant now = clock.instant();
+        List<DeliveryRow> acked = store.acknowledge(participant(actor), ids, now);
+        if (!acked.isEmpty()) {
+            events.publishEvent(new ExchangeEvents.DeliveriesAcknowledged(
+                    participant(actor),
+                    actor.name(),
+                    acked.stream().map(ExchangeEvents::delivery).toList(),
+                    now));
+        }
+        return acked.size();
     }
 
     /** Dead letters: a demander sees its own, operators all. */
@@ -106,6 +118,8 @@ public class Deliveries {
         if (store.replay(id, clock.instant()) == 0) {
             throw ApiException.conflict("id", "dead-letter", "the delivery is not in the dead letters");
         }
+        events.publishEvent(
+                new ExchangeEvents.DeliveryReplayed(actor.name(), ExchangeEvents.delivery(row), clock.instant()));
         return view(store.delivery(id).orElseThrow());
     }
 

@@ -1,12 +1,30 @@
 package cn.tongban.exchange;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /** What the exchange tells the rest of the hub (the audit ledger listens). */
 public final class ExchangeEvents {
 
     private ExchangeEvents() {}
+
+    /** A stored delivery as the ledger names it. */
+    static Delivery delivery(cn.tongban.exchange.internal.ExchangeStore.DeliveryRow row) {
+        return new Delivery(
+                row.idempotencyKey(),
+                row.agreementId(),
+                row.resourceCode(),
+                row.demanderUscc(),
+                row.serviceItemCode(),
+                row.purpose(),
+                row.sourceRecordId(),
+                row.personRef(),
+                row.endpointKind(),
+                null,
+                null,
+                row.status());
+    }
 
     /** A supplier's batch was received and its records queued or quarantined. */
     public record BatchReceived(
@@ -21,18 +39,74 @@ public final class ExchangeEvents {
             int deliveries,
             Instant at) {}
 
+    /**
+     * Each record of a batch as received: its source id, its person's reference (HMAC-SM3 of the
+     * ID number, never the number), the SM3 digest of what was received, and the outcome with the
+     * field:rule reasons of a quarantine.
+     */
+    public record RecordsReceived(
+            UUID batchId,
+            String resourceCode,
+            String supplierUscc,
+            String channel,
+            String actor,
+            List<Received> records,
+            Instant at) {}
+
+    public record Received(
+            String sourceRecordId, String personRef, String digest, boolean accepted, List<String> reasons) {}
+
+    /**
+     * Deliveries put in the outbox: each one projected to the agreement's fields, masked as it says
+     * ({@code fields} lists field:masking), and signed ({@code envelopeDigest}: SM3 of the signed
+     * canonical bytes). {@code status} is PENDING, or DEAD when it cannot be delivered as pinned.
+     */
+    public record DeliveriesQueued(UUID batchId, String signingMode, List<Delivery> deliveries, Instant at) {}
+
+    /** One delivery as the ledger names it. */
+    public record Delivery(
+            String deliveryKey,
+            UUID agreementId,
+            String resourceCode,
+            String demanderUscc,
+            String serviceItemCode,
+            String purpose,
+            String sourceRecordId,
+            String personRef,
+            String endpointKind,
+            String fields,
+            String envelopeDigest,
+            String status) {}
+
     /** Deliveries reached their endpoint (or the mailbox). */
-    public record DeliveriesCompleted(String endpointKind, String demanderUscc, int count, Instant at) {}
+    public record DeliveriesCompleted(
+            String endpointKind, String demanderUscc, int count, List<Delivery> deliveries, Instant at) {}
 
     /** A delivery failed; {@code deadLettered} when it will not be retried again. */
     public record DeliveryFailed(
-            long deliveryId, String demanderUscc, int attempts, boolean deadLettered, Instant at) {}
+            long deliveryId,
+            String demanderUscc,
+            int attempts,
+            boolean deadLettered,
+            Delivery delivery,
+            String error,
+            Instant at) {}
+
+    /** A demander acknowledged mailbox deliveries. */
+    public record DeliveriesAcknowledged(String demanderUscc, String actor, List<Delivery> deliveries, Instant at) {}
+
+    /** An operator or demander put a dead letter back in the outbox. */
+    public record DeliveryReplayed(String actor, Delivery delivery, Instant at) {}
 
     /** A synchronous query was answered (or refused by the supplier's answer); never the key. */
     public record QueryAnswered(
             String resourceCode,
             String demanderUscc,
             java.util.UUID agreementId,
+            String serviceItemCode,
+            String purpose,
+            String personRef,
+            String answerDigest,
             String actor,
             String outcome,
             Instant at) {}

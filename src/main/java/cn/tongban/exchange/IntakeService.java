@@ -10,12 +10,14 @@ import cn.tongban.catalog.SupplyList;
 import cn.tongban.exchange.internal.ExchangeStore;
 import cn.tongban.exchange.internal.ExchangeStore.DeliveryRow;
 import cn.tongban.exchange.internal.ExchangeStore.QuarantineRow;
+import cn.tongban.identifier.IdNumber;
 import cn.tongban.schema.SchemaRegistry;
 import cn.tongban.security.Actor;
 import cn.tongban.signing.CanonicalBytes;
 import cn.tongban.signing.DataCipher;
 import cn.tongban.signing.HubKeys;
 import cn.tongban.signing.MerkleTree;
+import cn.tongban.signing.PersonRefs;
 import cn.tongban.signing.Sm2Signer;
 import cn.tongban.signing.Sm3;
 import cn.tongban.web.ApiException;
@@ -73,6 +75,7 @@ public class IntakeService {
     private final Map<String, Projection> projections = new ConcurrentHashMap<>();
     private final Map<String, Schema> pinnedSchemas = new ConcurrentHashMap<>();
     private final SchemaRegistry registry;
+    private final PersonRefs personRefs;
     private final byte[] orderKeySecret;
 
     IntakeService(
@@ -85,8 +88,10 @@ public class IntakeService {
             JsonMapper json,
             Clock clock,
             ApplicationEventPublisher events,
-            SchemaRegistry registry) {
+            SchemaRegistry registry,
+            PersonRefs personRefs) {
         this.registry = registry;
+        this.personRefs = personRefs;
         this.supplyList = supplyList;
         this.agreements = agreements;
         this.participants = participants;
@@ -152,6 +157,7 @@ public class IntakeService {
         List<RecordResult> results = new ArrayList<>(incoming.size());
         List<QuarantineRow> quarantine = new ArrayList<>();
         List<DeliveryDraft> drafts = new ArrayList<>();
+        List<ExchangeEvents.Received> received = new ArrayList<>(incoming.size());
         for (int i = 0; i < incoming.size(); i++) {
             IncomingRecord in = incoming.get(i);
             List<FieldProblem> problems = new ArrayList<>();
@@ -170,6 +176,13 @@ public class IntakeService {
             }
             if (!problems.isEmpty()) {
                 UUID quarantineId = UUID.randomUUID();
+                byte[] held = json.writeValueAsBytes(in.record() == null ? json.nullNode() : in.record());
+                received.add(new ExchangeEvents.Received(
+                        sourceId,
+                        personRefOf(in.record(), personField),
+                        HexFormat.of().formatHex(Sm3.digest(held)),
+                        false,
+                        problems.stream().map(p -> p.field() + ":" + p.rule()).toList()));
                 quarantine.add(new QuarantineRow(
                         quarantineId,
                         batchId,
@@ -177,7 +190,7 @@ public class IntakeService {
                         resource.providerUscc(),
                         sourceId,
                         json.writeValueAsString(problems),
-                        cipher.encrypt(json.writeValueAsBytes(in.record() == null ? json.nullNode() : in.record())),
+                        cipher.encrypt(held),
                         cipher.keyId(),
                         "HELD",
                         now));
@@ -188,7 +201,11 @@ public class IntakeService {
             byte[] sourceAvro = avro(schema, record);
             byte[] sourceDigest = Sm3.digest(sourceAvro);
             Object person = personField == null ? null : record.get(personField);
-            String orderKey = orderKey(person == null ? resource.code() + "\u0000" + sourceId : person.toString());
+            String personRef = person == null ? null : personRefs.of(person.toString());
+            // A person's records keep their order; a record without a person is its own lane.
+            String orderKey = personRef != null ? personRef : orderKey(resource.code() + "\u0000" + sourceId);
+            received.add(new ExchangeEvents.Received(
+                    sourceId, personRef, HexFormat.of().formatHex(sourceDigest), true, List.of()));
             for (Target target : targets) {
                 String deliveryId = HexFormat.of()
                         .formatHex(Sm3.digest(new CanonicalBytes()
@@ -214,11 +231,17 @@ public class IntakeService {
                         issuedAt,
                         target.schemaFingerprint(),
                         projected);
-                drafts.add(new DeliveryDraft(target, orderKey, sourceId, deliveryId, projected, canonical));
+                drafts.add(new DeliveryDraft(target, orderKey, personRef, sourceId, deliveryId, projected, canonical));
             }
             results.add(new RecordResult(i, sourceId, "ACCEPTED", null, List.of()));
         }
 
+        // A re-sent record keeps its idempotency keys: what is already queued is not queued again.
+        java.util.Set<String> queuedBefore = store.existingKeys(
+                drafts.stream().map(DeliveryDraft::deliveryId).toList());
+        if (!queuedBefore.isEmpty()) {
+            drafts.removeIf(d -> queuedBefore.contains(d.deliveryId()));
+        }
         Integer treeSize = null;
         byte[] root = null;
         byte[] seal = null;
@@ -251,6 +274,7 @@ public class IntakeService {
                     target.endpoint().kind().name(),
                     target.endpoint().address(),
                     draft.orderKey(),
+                    draft.personRef(),
                     draft.sourceId(),
                     target.grant().serviceItemCode(),
                     target.grant().purpose(),
@@ -287,6 +311,29 @@ public class IntakeService {
                 treeSize == null ? null : issuedAt,
                 seal,
                 leafHashes));
+        events.publishEvent(new ExchangeEvents.RecordsReceived(
+                batchId, resource.code(), resource.providerUscc(), channel, actor.name(), received, now));
+        if (!rows.isEmpty()) {
+            List<ExchangeEvents.Delivery> queuedNow = new ArrayList<>(rows.size());
+            for (int i = 0; i < rows.size(); i++) {
+                DeliveryRow row = rows.get(i);
+                DeliveryDraft draft = drafts.get(i);
+                queuedNow.add(new ExchangeEvents.Delivery(
+                        row.idempotencyKey(),
+                        row.agreementId(),
+                        row.resourceCode(),
+                        row.demanderUscc(),
+                        row.serviceItemCode(),
+                        row.purpose(),
+                        row.sourceRecordId(),
+                        row.personRef(),
+                        row.endpointKind(),
+                        draft.target().fieldsText(),
+                        HexFormat.of().formatHex(Sm3.digest(draft.canonical())),
+                        row.status()));
+            }
+            events.publishEvent(new ExchangeEvents.DeliveriesQueued(batchId, mode.name(), queuedNow, now));
+        }
         events.publishEvent(new ExchangeEvents.BatchReceived(
                 batchId,
                 resource.code(),
@@ -376,6 +423,15 @@ public class IntakeService {
         }
     }
 
+    /** The person of a record that failed validation, when its ID number at least is valid. */
+    private String personRefOf(JsonNode record, String personField) {
+        if (personField == null || record == null || !record.isObject()) {
+            return null;
+        }
+        JsonNode id = record.get(personField);
+        return id != null && id.isString() && IdNumber.isValid(id.asString()) ? personRefs.of(id.asString()) : null;
+    }
+
     private String orderKey(String personKey) {
         return HexFormat.of().formatHex(Sm3.hmac(orderKeySecret, personKey.getBytes(StandardCharsets.UTF_8)));
     }
@@ -399,8 +455,27 @@ public class IntakeService {
             String schemaText,
             String schemaFingerprint,
             GenericDatumReader<GenericRecord> converter,
-            String pinProblem) {}
+            String pinProblem) {
+
+        /** The granted fields and their masking, as the ledger records them: "name:NAME,school:NONE". */
+        String fieldsText() {
+            StringBuilder text = new StringBuilder();
+            for (org.apache.avro.Schema.Field field : projection.schema().getFields()) {
+                text.append(text.isEmpty() ? "" : ",")
+                        .append(field.name())
+                        .append(':')
+                        .append(grant.fields().get(field.name()));
+            }
+            return text.toString();
+        }
+    }
 
     private record DeliveryDraft(
-            Target target, String orderKey, String sourceId, String deliveryId, byte[] avro, byte[] canonical) {}
+            Target target,
+            String orderKey,
+            String personRef,
+            String sourceId,
+            String deliveryId,
+            byte[] avro,
+            byte[] canonical) {}
 }

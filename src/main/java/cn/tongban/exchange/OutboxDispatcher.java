@@ -109,7 +109,11 @@ public class OutboxDispatcher {
                 default -> throw new DeliveryException("unsupported endpoint kind " + first.endpointKind());
             }
             events.publishEvent(new ExchangeEvents.DeliveriesCompleted(
-                    first.endpointKind(), first.demanderUscc(), rows.size(), now));
+                    first.endpointKind(),
+                    first.demanderUscc(),
+                    rows.size(),
+                    rows.stream().map(ExchangeEvents::delivery).toList(),
+                    now));
         } catch (DeliveryException e) {
             for (DeliveryRow row : rows) {
                 int attempts = row.attempts() + 1;
@@ -120,8 +124,14 @@ public class OutboxDispatcher {
                         attempts,
                         now.plus(properties.backoff(attempts)),
                         e.getMessage());
-                events.publishEvent(
-                        new ExchangeEvents.DeliveryFailed(row.id(), row.demanderUscc(), attempts, dead, now));
+                events.publishEvent(new ExchangeEvents.DeliveryFailed(
+                        row.id(),
+                        row.demanderUscc(),
+                        attempts,
+                        dead,
+                        ExchangeEvents.delivery(row),
+                        e.getMessage(),
+                        now));
             }
             log.warn(
                     "{} deliveries to {} of {} failed: {}",

@@ -7,8 +7,10 @@ import cn.tongban.catalog.EndpointKind;
 import cn.tongban.catalog.ParticipantRegistry;
 import cn.tongban.catalog.Resource;
 import cn.tongban.catalog.SupplyList;
+import cn.tongban.identifier.IdNumber;
 import cn.tongban.security.Actor;
 import cn.tongban.signing.HubKeys;
+import cn.tongban.signing.PersonRefs;
 import cn.tongban.signing.Sm2Signer;
 import cn.tongban.signing.Sm3;
 import cn.tongban.web.ApiException;
@@ -50,6 +52,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class QueryService {
 
+    private final PersonRefs personRefs;
+
     static final int BREAKER_THRESHOLD = 5;
     static final Duration BREAKER_OPEN = Duration.ofSeconds(30);
 
@@ -73,7 +77,9 @@ public class QueryService {
             JsonMapper json,
             Clock clock,
             ApplicationEventPublisher events,
-            ExchangeProperties properties) {
+            ExchangeProperties properties,
+            PersonRefs personRefs) {
+        this.personRefs = personRefs;
         this.agreements = agreements;
         this.supplyList = supplyList;
         this.participants = participants;
@@ -133,7 +139,20 @@ public class QueryService {
                 .orElseThrow(() -> new ApiException(
                         HttpStatus.SERVICE_UNAVAILABLE, "the provider has no query endpoint", List.of()));
 
-        JsonNode answer = ask(endpoint.address(), resourceCode, request.key());
+        String personRef = IdNumber.isValid(request.key()) ? personRefs.of(request.key()) : null;
+        JsonNode answer;
+        try {
+            answer = ask(endpoint.address(), resourceCode, request.key());
+        } catch (ApiException e) {
+            publish(
+                    resourceCode,
+                    actor,
+                    agreement,
+                    personRef,
+                    null,
+                    "FAILED_" + e.status().value());
+            throw e;
+        }
         Schema schema = schemas.computeIfAbsent(
                 resource.code() + "@" + resource.updatedAt(), k -> new Schema.Parser().parse(resource.avroSchema()));
         JsonRecords.Read read = JsonRecords.read(schema, answer.get("record"));
@@ -142,7 +161,7 @@ public class QueryService {
             problems.addAll(QualityRules.check(read.record(), LocalDate.now(clock)));
         }
         if (!problems.isEmpty()) {
-            publish(resourceCode, actor, agreement, "SUPPLIER_INVALID");
+            publish(resourceCode, actor, agreement, personRef, null, "SUPPLIER_INVALID");
             throw new ApiException(
                     HttpStatus.BAD_GATEWAY, "the supplier answered a record that fails validation", problems);
         }
@@ -180,7 +199,13 @@ public class QueryService {
                 keys.keyId(),
                 Base64.getEncoder().encodeToString(Sm2Signer.sign(keys.signingKey(), unsigned.canonicalBytes())),
                 null));
-        publish(resourceCode, actor, agreement, "ANSWERED");
+        publish(
+                resourceCode,
+                actor,
+                agreement,
+                personRef,
+                HexFormat.of().formatHex(Sm3.digest(unsigned.canonicalBytes())),
+                "ANSWERED");
         return signed;
     }
 
@@ -240,8 +265,18 @@ public class QueryService {
         }
     }
 
-    private void publish(String resourceCode, Actor actor, Agreement agreement, String outcome) {
+    private void publish(
+            String resourceCode, Actor actor, Agreement agreement, String personRef, String digest, String outcome) {
         events.publishEvent(new ExchangeEvents.QueryAnswered(
-                resourceCode, agreement.demanderUscc(), agreement.id(), actor.name(), outcome, clock.instant()));
+                resourceCode,
+                agreement.demanderUscc(),
+                agreement.id(),
+                agreement.serviceItemCode(),
+                agreement.purpose(),
+                personRef,
+                digest,
+                actor.name(),
+                outcome,
+                clock.instant()));
     }
 }

@@ -17,7 +17,14 @@ public class ChangeLog {
     private final JsonMapper json;
     private final Clock clock;
 
-    ChangeLog(JdbcClient jdbc, JsonMapper json, Clock clock) {
+    private final org.springframework.context.ApplicationEventPublisher events;
+
+    ChangeLog(
+            JdbcClient jdbc,
+            JsonMapper json,
+            Clock clock,
+            org.springframework.context.ApplicationEventPublisher events) {
+        this.events = events;
         this.jdbc = jdbc;
         this.json = json;
         this.clock = clock;
@@ -25,19 +32,41 @@ public class ChangeLog {
 
     /** Records a change; {@code before} is null for a creation, {@code after} null for a removal. */
     public void record(String actor, String entityType, String entityId, String action, Object before, Object after) {
+        java.time.Instant at = clock.instant();
+        String afterJson = after == null ? null : json.writeValueAsString(after);
+        events.publishEvent(new ChangeRecorded(
+                actor,
+                entityType,
+                entityId,
+                action,
+                afterJson == null
+                        ? null
+                        : java.util.HexFormat.of()
+                                .formatHex(cn.tongban.signing.Sm3.digest(
+                                        afterJson.getBytes(java.nio.charset.StandardCharsets.UTF_8))),
+                at));
         jdbc.sql("""
                         insert into catalog_change (at, actor, entity_type, entity_id, action, before, after)
                         values (?, ?, ?, ?, ?, cast(? as jsonb), cast(? as jsonb))""")
                 .params(
-                        java.sql.Timestamp.from(clock.instant()),
+                        java.sql.Timestamp.from(at),
                         actor,
                         entityType,
                         entityId,
                         action,
                         before == null ? null : json.writeValueAsString(before),
-                        after == null ? null : json.writeValueAsString(after))
+                        afterJson)
                 .update();
     }
+
+    /** A change was recorded (the ledger listens): what changed, and the SM3 digest of its new state. */
+    public record ChangeRecorded(
+            String actor,
+            String entityType,
+            String entityId,
+            String action,
+            String afterDigest,
+            java.time.Instant at) {}
 
     public List<Change> changes(String entityType, String entityId, int limit) {
         return jdbc.sql("""

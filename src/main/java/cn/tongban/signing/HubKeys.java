@@ -48,11 +48,24 @@ public final class HubKeys {
         this.signingKey = signingKey;
         this.certificate = certificate;
         this.dataKey = dataKey;
+        this.keyId = keyIdOf(certificate);
+    }
+
+    /** SM3 of a certificate's DER encoding, hex: how signatures name their key. */
+    public static String keyIdOf(X509Certificate certificate) {
         try {
-            this.keyId = HexFormat.of().formatHex(Sm3.digest(certificate.getEncoded()));
+            return HexFormat.of().formatHex(Sm3.digest(certificate.getEncoded()));
         } catch (java.security.cert.CertificateEncodingException e) {
-            throw new IllegalStateException("the hub certificate cannot be encoded", e);
+            throw new IllegalStateException("the certificate cannot be encoded", e);
         }
+    }
+
+    /** Keys held in memory only (benchmarks, tests): a new SM2 pair and a self-signed certificate. */
+    public static HubKeys ephemeral(String subjectName) {
+        KeyPair pair = Sm2Signer.generate();
+        byte[] dataKey = new byte[16];
+        new SecureRandom().nextBytes(dataKey);
+        return new HubKeys(pair.getPrivate(), selfSigned(pair, subjectName), dataKey);
     }
 
     /** Loads the keys from {@code dir}, creating any that is missing. */

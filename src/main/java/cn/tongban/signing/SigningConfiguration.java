@@ -13,9 +13,10 @@ class SigningConfiguration {
     /**
      * @param keyDir where the hub's signing key, certificate and data key live
      * @param subjectName the certificate subject of a key created on first start
+     * @param personKey hex key of the HMAC-SM3 person references; empty: person-key.hex in keyDir
      */
     @ConfigurationProperties("tongban.signing")
-    record SigningProperties(Path keyDir, String subjectName) {
+    record SigningProperties(Path keyDir, String subjectName, String personKey) {
         SigningProperties {
             keyDir = keyDir == null ? Path.of("data", "keys") : keyDir;
             subjectName = subjectName == null ? "Tongban exchange hub" : subjectName;
@@ -25,6 +26,11 @@ class SigningConfiguration {
     @Bean
     HubKeys hubKeys(SigningProperties properties) {
         return HubKeys.loadOrCreate(properties.keyDir(), properties.subjectName());
+    }
+
+    @Bean
+    PersonRefs personRefs(SigningProperties properties) {
+        return PersonRefs.configuredOrStored(properties.personKey(), properties.keyDir());
     }
 
     @Bean

@@ -67,6 +67,9 @@ final class Hub {
      */
     static Hub isolated(String name, int port, boolean fresh, String... settings) {
         Path data = Path.of("target", name + "-postgres").toAbsolutePath();
+        if (fresh) {
+            deleteRecursively(data);
+        }
         List<String> arguments = new ArrayList<>(List.of(
                 "--tongban.database.embedded.data-dir=" + data,
                 "--tongban.database.embedded.clean=" + fresh,
@@ -75,6 +78,17 @@ final class Hub {
         Hub hub = launch(port, arguments, name + ".log");
         hub.dataDir = data;
         return hub;
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot clear " + dir, e);
+        }
     }
 
     static int freePort() {
@@ -86,6 +100,7 @@ final class Hub {
     }
 
     private Path dataDir;
+    private String log = "hub.log";
 
     private static Hub launch(int port, List<String> settings, String log) {
         try {
@@ -110,6 +125,7 @@ final class Hub {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve(log).toFile()))
                     .start();
             Hub hub = new Hub(process, "http://localhost:" + port);
+            hub.log = log;
             hub.awaitHealthy(Duration.ofMinutes(3));
             return hub;
         } catch (IOException e) {
@@ -144,7 +160,7 @@ final class Hub {
         Instant deadline = Instant.now().plus(limit);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the hub exited with " + process.exitValue() + "; see target/hub.log");
+                throw new IllegalStateException("the hub exited with " + process.exitValue() + "; see target/" + log);
             }
             try {
                 HttpResponse<String> health = http.send(
@@ -161,7 +177,7 @@ final class Hub {
             sleep();
         }
         stop();
-        throw new IllegalStateException("the hub did not become healthy within " + limit + "; see target/hub.log");
+        throw new IllegalStateException("the hub did not become healthy within " + limit + "; see target/" + log);
     }
 
     private boolean demoLoaded(HttpClient http) throws IOException, InterruptedException {

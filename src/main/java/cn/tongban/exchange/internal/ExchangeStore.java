@@ -63,6 +63,7 @@ public class ExchangeStore {
             String endpointKind,
             String endpointAddress,
             String orderKey,
+            String personRef,
             String sourceRecordId,
             String serviceItemCode,
             String purpose,
@@ -159,8 +160,8 @@ public class ExchangeStore {
                 insert into delivery (idempotency_key, batch_id, agreement_id, resource_code, demander_uscc, endpoint_kind,
                                       endpoint_address, order_key, source_record_id, service_item_code, purpose, issued_at,
                                       schema_fingerprint, leaf_index, record_signature, payload_cipher, key_id, status, attempts,
-                                      next_attempt_at, created_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)
+                                      next_attempt_at, created_at, last_error, person_ref)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
                 on conflict (idempotency_key) do nothing""", rows, 1000, (ps, d) -> {
             ps.setString(1, d.idempotencyKey());
             ps.setObject(2, d.batchId());
@@ -183,8 +184,11 @@ public class ExchangeStore {
             ps.setBytes(15, d.recordSignature());
             ps.setBytes(16, d.payloadCipher());
             ps.setString(17, d.keyId());
-            ps.setTimestamp(18, Timestamp.from(d.nextAttemptAt()));
-            ps.setTimestamp(19, Timestamp.from(d.createdAt()));
+            ps.setString(18, d.status());
+            ps.setTimestamp(19, Timestamp.from(d.nextAttemptAt()));
+            ps.setTimestamp(20, Timestamp.from(d.createdAt()));
+            ps.setString(21, d.lastError());
+            ps.setString(22, d.personRef());
         });
         int inserted = 0;
         for (int[] batch : counts) {
@@ -268,12 +272,25 @@ public class ExchangeStore {
                 .list();
     }
 
-    public int acknowledge(String demanderUscc, List<Long> ids, Instant at) {
+    /** Acknowledges mailbox deliveries; returns those that were waiting. */
+    public List<DeliveryRow> acknowledge(String demanderUscc, List<Long> ids, Instant at) {
         return jdbc.sql("""
                         update delivery set status = 'ACKED', delivered_at = ?
-                        where demander_uscc = ? and status = 'AVAILABLE' and id = any(?)""")
+                        where demander_uscc = ? and status = 'AVAILABLE' and id = any(?) returning *""")
                 .params(Timestamp.from(at), demanderUscc, ids.toArray(Long[]::new))
-                .update();
+                .query(ExchangeStore::delivery)
+                .list();
+    }
+
+    /** Which of these idempotency keys are already in the outbox (a re-sent record). */
+    public java.util.Set<String> existingKeys(List<String> keys) {
+        if (keys.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return new java.util.HashSet<>(jdbc.sql("select idempotency_key from delivery where idempotency_key = any(?)")
+                .param(keys.toArray(String[]::new))
+                .query(String.class)
+                .list());
     }
 
     public int replay(long id, Instant now) {
@@ -337,6 +354,7 @@ public class ExchangeStore {
                 rs.getString("endpoint_kind"),
                 rs.getString("endpoint_address"),
                 rs.getString("order_key"),
+                rs.getString("person_ref"),
                 rs.getString("source_record_id"),
                 rs.getString("service_item_code"),
                 rs.getString("purpose"),

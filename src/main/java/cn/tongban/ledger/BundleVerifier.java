@@ -1,0 +1,305 @@
+package cn.tongban.ledger;
+
+import cn.tongban.signing.HubKeys;
+import cn.tongban.signing.MerkleTree;
+import cn.tongban.signing.Sm2Signer;
+import cn.tongban.signing.Sm3;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * 离线校验: checks an evidence bundle with nothing but the bundle — no database, no network:
+ * the manifest's signature and file digests, every seal's signature and chain link, every event's
+ * hash and chain link, and every event's place under a seal (its whole tree rebuilt, or its
+ * inclusion proof). Stops at the first broken item and names it.
+ * Run: {@code java -jar tongban-hub.jar verify bundle.zip}.
+ */
+public final class BundleVerifier {
+
+    private static final HexFormat HEX = HexFormat.of();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private BundleVerifier() {}
+
+    /** What the check found: valid, or the first broken item. */
+    public record Verdict(boolean valid, long events, long seals, String keyId, String problem) {
+        @Override
+        public String toString() {
+            return valid
+                    ? "VALID: %d events under %d seals, signed by hub key %s".formatted(events, seals, keyId)
+                    : "TAMPERED: " + problem;
+        }
+    }
+
+    public static void main(String[] args) {
+        if (args.length != 1) {
+            System.err.println("usage: java -jar tongban-hub.jar verify <bundle.zip>");
+            System.exit(2);
+        }
+        long start = System.nanoTime();
+        Verdict verdict = verify(Path.of(args[0]));
+        System.out.println(verdict);
+        System.out.printf("checked in %.2f s%n", (System.nanoTime() - start) / 1e9);
+        System.exit(verdict.valid() ? 0 : 1);
+    }
+
+    public static Verdict verify(Path bundle) {
+        Map<String, byte[]> files;
+        try (InputStream in = Files.newInputStream(bundle)) {
+            files = unzip(in);
+        } catch (IOException | RuntimeException e) {
+            return broken(
+                    "the bundle cannot be read as a zip file (" + e.getClass().getSimpleName() + ")");
+        }
+        try {
+            return check(bundle, files);
+        } catch (IOException | RuntimeException e) {
+            return broken("the bundle's content cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** The hub's signature over every byte of the file before its trailing zip comment. */
+    private static boolean fileSignatureHolds(Path bundle, PublicKey key) throws IOException {
+        long size = Files.size(bundle);
+        if (size < BundleFormat.COMMENT_LENGTH) {
+            return false;
+        }
+        java.security.Signature verifier = Sm2Signer.streamingVerifier(key);
+        try (InputStream in = Files.newInputStream(bundle)) {
+            byte[] buffer = new byte[1 << 16];
+            long left = size - BundleFormat.COMMENT_LENGTH;
+            while (left > 0) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) {
+                    return false;
+                }
+                verifier.update(buffer, 0, n);
+                left -= n;
+            }
+            String comment = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+            if (!comment.startsWith(BundleFormat.SIGNATURE_PREFIX)) {
+                return false;
+            }
+            byte[] raw = HEX.parseHex(comment.substring(BundleFormat.SIGNATURE_PREFIX.length()));
+            return verifier.verify(Sm2Signer.toDer(raw));
+        } catch (java.security.SignatureException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static Verdict check(Path bundle, Map<String, byte[]> files) throws IOException {
+        for (String name : List.of(
+                BundleFormat.MANIFEST,
+                BundleFormat.MANIFEST_SIGNATURE,
+                BundleFormat.CERTIFICATE,
+                BundleFormat.EVENTS,
+                BundleFormat.SEALS,
+                BundleFormat.PROOFS)) {
+            if (!files.containsKey(name)) {
+                return broken(name + " is missing");
+            }
+        }
+        X509Certificate certificate;
+        try {
+            certificate =
+                    HubKeys.readCertificate(new String(files.get(BundleFormat.CERTIFICATE), StandardCharsets.US_ASCII));
+        } catch (RuntimeException e) {
+            return broken(BundleFormat.CERTIFICATE + " is not a certificate");
+        }
+        PublicKey key = certificate.getPublicKey();
+        String keyId = HubKeys.keyIdOf(certificate);
+        byte[] manifest = files.get(BundleFormat.MANIFEST);
+        byte[] manifestSignature;
+        try {
+            manifestSignature = Base64.getDecoder().decode(files.get(BundleFormat.MANIFEST_SIGNATURE));
+        } catch (IllegalArgumentException e) {
+            return broken(BundleFormat.MANIFEST_SIGNATURE + " is not base64");
+        }
+        if (!Sm2Signer.verify(key, manifest, manifestSignature)) {
+            return broken(BundleFormat.MANIFEST + ": the hub's signature does not verify");
+        }
+        JsonNode digests = JSON.readTree(manifest).get("files");
+        for (Map.Entry<String, byte[]> file : files.entrySet()) {
+            String name = file.getKey();
+            if (name.equals(BundleFormat.MANIFEST) || name.equals(BundleFormat.MANIFEST_SIGNATURE)) {
+                continue;
+            }
+            JsonNode expected = digests.get(name);
+            if (expected == null || !expected.asString().equals(HEX.formatHex(Sm3.digest(file.getValue())))) {
+                return broken(name + ": its SM3 digest differs from the signed manifest");
+            }
+        }
+
+        // Seals: signature, hash, and the link to the previous seal when both are here.
+        TreeMap<Long, LedgerSeal> seals = new TreeMap<>();
+        for (String line : lines(files.get(BundleFormat.SEALS))) {
+            LedgerSeal seal = JSON.readValue(line, BundleFormat.SealLine.class).toSeal();
+            byte[] signed = seal.signedBytes();
+            if (!seal.keyId().equals(keyId) || !Sm2Signer.verify(key, signed, seal.signature())) {
+                return broken("seal " + seal.id() + ": the signature does not verify with the hub certificate");
+            }
+            if (!Arrays.equals(seal.sealHash(), LedgerSeal.hashOf(signed, seal.signature()))) {
+                return broken("seal " + seal.id() + ": its hash does not match its content");
+            }
+            LedgerSeal before = seals.isEmpty() ? null : seals.lastEntry().getValue();
+            if (before != null
+                    && before.id() == seal.id() - 1
+                    && !Arrays.equals(before.sealHash(), seal.prevSealHash())) {
+                return broken("seal " + seal.id() + ": it does not link to seal " + before.id());
+            }
+            seals.put(seal.fromSeq(), seal);
+        }
+
+        // Events: parsed and re-hashed on every core.
+        List<String> eventLines = lines(files.get(BundleFormat.EVENTS));
+        LedgerEvent[] events = new LedgerEvent[eventLines.size()];
+        String[] problems = new String[eventLines.size()];
+        IntStream.range(0, events.length).parallel().forEach(i -> {
+            try {
+                LedgerEvent event = JSON.readValue(eventLines.get(i), BundleFormat.EventLine.class)
+                        .toEvent();
+                events[i] = event;
+                if (!event.intact()) {
+                    problems[i] = "event " + event.seq() + ": its content does not match its hash";
+                }
+            } catch (RuntimeException e) {
+                problems[i] = "event line " + (i + 1) + " cannot be read";
+            }
+        });
+        for (int i = 0; i < events.length; i++) {
+            if (problems[i] != null) {
+                return broken(problems[i]);
+            }
+            if (i > 0
+                    && events[i].seq() == events[i - 1].seq() + 1
+                    && !Arrays.equals(events[i - 1].hash(), events[i].prevHash())) {
+                return broken("event " + events[i].seq() + ": it does not link to event " + events[i - 1].seq());
+            }
+        }
+
+        // Every event under a seal: whole trees rebuilt, partial ones by inclusion proof.
+        Map<Long, List<LedgerEvent>> bySeal = new HashMap<>();
+        for (LedgerEvent event : events) {
+            var floor = seals.floorEntry(event.seq());
+            if (floor == null || floor.getValue().toSeq() < event.seq()) {
+                return broken("event " + event.seq() + ": no seal in the bundle covers it");
+            }
+            bySeal.computeIfAbsent(floor.getValue().id(), k -> new ArrayList<>())
+                    .add(event);
+        }
+        Map<Long, BundleFormat.ProofLine> proofs = new HashMap<>();
+        for (String line : lines(files.get(BundleFormat.PROOFS))) {
+            BundleFormat.ProofLine proof = JSON.readValue(line, BundleFormat.ProofLine.class);
+            proofs.put(proof.seq(), proof);
+        }
+        List<LedgerSeal> used =
+                seals.values().stream().filter(s -> bySeal.containsKey(s.id())).toList();
+        String[] sealProblems = new String[used.size()];
+        IntStream.range(0, used.size()).parallel().forEach(i -> {
+            LedgerSeal seal = used.get(i);
+            List<LedgerEvent> members = bySeal.get(seal.id());
+            if (members.size() == seal.treeSize()) {
+                List<byte[]> leaves = new ArrayList<>(members.size());
+                for (int m = 0; m < members.size(); m++) {
+                    if (members.get(m).seq() != seal.fromSeq() + m) {
+                        sealProblems[i] =
+                                "seal " + seal.id() + ": event " + (seal.fromSeq() + m) + " is missing or repeated";
+                        return;
+                    }
+                    leaves.add(MerkleTree.leafHash(members.get(m).hash()));
+                }
+                if (!Arrays.equals(MerkleTree.ofLeafHashes(leaves).root(), seal.root())) {
+                    sealProblems[i] = "seal " + seal.id() + ": the events " + seal.fromSeq() + ".." + seal.toSeq()
+                            + " do not lead to its signed root";
+                }
+                return;
+            }
+            for (LedgerEvent event : members) {
+                BundleFormat.ProofLine proof = proofs.get(event.seq());
+                List<byte[]> path = proof == null
+                        ? List.of()
+                        : proof.path().stream().map(HEX::parseHex).toList();
+                if (proof == null
+                        || proof.sealId() != seal.id()
+                        || proof.leafIndex() != event.seq() - seal.fromSeq()
+                        || !MerkleTree.verifyInclusion(
+                                MerkleTree.leafHash(event.hash()),
+                                proof.leafIndex(),
+                                seal.treeSize(),
+                                path,
+                                seal.root())) {
+                    sealProblems[i] =
+                            "event " + event.seq() + ": its inclusion proof does not lead to seal " + seal.id();
+                    return;
+                }
+            }
+        });
+        for (String problem : sealProblems) {
+            if (problem != null) {
+                return broken(problem);
+            }
+        }
+        // Last, the bytes the content checks do not reach (zip headers, names, times).
+        if (!fileSignatureHolds(bundle, key)) {
+            return broken("the bundle file: the hub's signature over its bytes does not verify");
+        }
+        return new Verdict(true, events.length, seals.size(), keyId, null);
+    }
+
+    private static Verdict broken(String problem) {
+        return new Verdict(false, 0, 0, null, problem);
+    }
+
+    private static List<String> lines(byte[] content) {
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(new ByteArrayInputStream(content), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (!line.isEmpty()) {
+                    lines.add(line);
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return lines;
+    }
+
+    private static Map<String, byte[]> unzip(InputStream in) throws IOException {
+        Map<String, byte[]> files = new HashMap<>();
+        try (ZipInputStream zip = new ZipInputStream(in)) {
+            ZipEntry entry;
+            while ((entry = zip.getNextEntry()) != null) {
+                if (files.put(entry.getName(), zip.readAllBytes()) != null) {
+                    throw new IOException("duplicate entry");
+                }
+            }
+        }
+        if (files.isEmpty()) {
+            throw new IOException("empty");
+        }
+        return files;
+    }
+}

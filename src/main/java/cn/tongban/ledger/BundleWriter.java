@@ -1,0 +1,243 @@
+package cn.tongban.ledger;
+
+import cn.tongban.signing.MerkleTree;
+import cn.tongban.signing.Sm2Signer;
+import cn.tongban.signing.Sm3;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.PrivateKey;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.LongFunction;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.bouncycastle.crypto.digests.SM3Digest;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Writes an evidence bundle (证据包) as events stream in: events, the seals that cover them,
+ * inclusion proofs for seals the bundle holds only part of, the hub certificate, and a manifest
+ * (SM3 of every file) signed with the hub's key, so one changed byte anywhere is found.
+ */
+final class BundleWriter implements AutoCloseable {
+
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final ZipOutputStream zip;
+    private final SignedTail signedTail;
+    private final JsonMapper json;
+    private final LongFunction<LedgerSeal> sealCovering;
+    private final Function<LedgerSeal, List<byte[]>> sealLeaves;
+    private final Map<String, String> digests = new LinkedHashMap<>();
+    private final TreeMap<Long, LedgerSeal> seals = new TreeMap<>();
+    private final Map<Long, List<long[]>> covered = new LinkedHashMap<>();
+    private final SM3Digest eventsDigest = new SM3Digest();
+    private long events;
+
+    BundleWriter(
+            OutputStream out,
+            JsonMapper json,
+            LongFunction<LedgerSeal> sealCovering,
+            Function<LedgerSeal, List<byte[]>> sealLeaves,
+            PrivateKey key)
+            throws IOException {
+        this.signedTail = new SignedTail(out, Sm2Signer.streaming(key));
+        this.zip = new ZipOutputStream(signedTail);
+        // Placeholder of the final length; replaced by the signature over every byte before it.
+        zip.setComment(BundleFormat.SIGNATURE_PREFIX + "0".repeat(128));
+        this.json = json;
+        this.sealCovering = sealCovering;
+        this.sealLeaves = sealLeaves;
+        zip.putNextEntry(new ZipEntry(BundleFormat.EVENTS));
+    }
+
+    void event(LedgerEvent event) {
+        byte[] line =
+                (json.writeValueAsString(BundleFormat.EventLine.of(event)) + "\n").getBytes(StandardCharsets.UTF_8);
+        try {
+            zip.write(line);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        eventsDigest.update(line, 0, line.length);
+        events++;
+        var floor = seals.floorEntry(event.seq());
+        LedgerSeal seal = floor != null && floor.getValue().toSeq() >= event.seq() ? floor.getValue() : null;
+        if (seal == null) {
+            seal = sealCovering.apply(event.seq());
+            if (seal == null) {
+                throw new IllegalStateException("event " + event.seq() + " is not sealed yet");
+            }
+            seals.put(seal.fromSeq(), seal);
+        }
+        covered.computeIfAbsent(seal.id(), k -> new ArrayList<>()).add(new long[] {event.seq()});
+    }
+
+    /** Finishes the bundle: seals, proofs, certificate, README, then the signed manifest. */
+    void finish(Map<String, Object> query, String certificatePem, PrivateKey key) throws IOException {
+        zip.closeEntry();
+        digests.put(BundleFormat.EVENTS, finish(eventsDigest));
+
+        ByteArrayOutputStream sealLines = new ByteArrayOutputStream();
+        ByteArrayOutputStream proofLines = new ByteArrayOutputStream();
+        for (LedgerSeal seal : seals.values()) {
+            sealLines.writeBytes(line(BundleFormat.SealLine.of(seal)));
+            List<long[]> seqs = covered.get(seal.id());
+            if (seqs.size() == seal.treeSize()) {
+                continue; // the whole seal is here: the verifier rebuilds its tree
+            }
+            List<byte[]> leaves = new ArrayList<>();
+            for (byte[] hash : sealLeaves.apply(seal)) {
+                leaves.add(MerkleTree.leafHash(hash));
+            }
+            MerkleTree tree = MerkleTree.ofLeafHashes(leaves);
+            for (long[] seq : seqs) {
+                int index = (int) (seq[0] - seal.fromSeq());
+                List<String> path =
+                        tree.inclusionProof(index).stream().map(HEX::formatHex).toList();
+                proofLines.writeBytes(line(new BundleFormat.ProofLine(seq[0], seal.id(), index, path)));
+            }
+        }
+        put(BundleFormat.SEALS, sealLines.toByteArray());
+        put(BundleFormat.PROOFS, proofLines.toByteArray());
+        put(BundleFormat.CERTIFICATE, certificatePem.getBytes(StandardCharsets.US_ASCII));
+        put(BundleFormat.README, readme().getBytes(StandardCharsets.UTF_8));
+
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("format", BundleFormat.FORMAT);
+        manifest.put("query", query);
+        manifest.put("events", events);
+        manifest.put("seals", seals.size());
+        manifest.put("files", digests);
+        byte[] manifestBytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest);
+        zip.putNextEntry(new ZipEntry(BundleFormat.MANIFEST));
+        zip.write(manifestBytes);
+        zip.closeEntry();
+        zip.putNextEntry(new ZipEntry(BundleFormat.MANIFEST_SIGNATURE));
+        zip.write(Base64.getEncoder().encode(Sm2Signer.sign(key, manifestBytes)));
+        zip.closeEntry();
+        zip.finish();
+        signedTail.sign();
+    }
+
+    /**
+     * Passes bytes through but holds back the last {@link BundleFormat#COMMENT_LENGTH} — the zip
+     * comment — and signs everything before it; {@link #sign} writes the signature as the comment.
+     */
+    private static final class SignedTail extends OutputStream {
+        private final OutputStream out;
+        private final java.security.Signature signature;
+        private final byte[] tail = new byte[BundleFormat.COMMENT_LENGTH];
+        private int held;
+
+        SignedTail(OutputStream out, java.security.Signature signature) {
+            this.out = out;
+            this.signature = signature;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            int release = held + len - tail.length;
+            if (release <= 0) {
+                System.arraycopy(b, off, tail, held, len);
+                held += len;
+                return;
+            }
+            int fromTail = Math.min(release, held);
+            emit(tail, 0, fromTail);
+            int fromB = release - fromTail;
+            emit(b, off, fromB);
+            System.arraycopy(tail, fromTail, tail, 0, held - fromTail);
+            held -= fromTail;
+            System.arraycopy(b, off + fromB, tail, held, len - fromB);
+            held += len - fromB;
+        }
+
+        private void emit(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return;
+            }
+            try {
+                signature.update(b, off, len);
+            } catch (java.security.SignatureException e) {
+                throw new IOException(e);
+            }
+            out.write(b, off, len);
+        }
+
+        void sign() throws IOException {
+            try {
+                byte[] raw = Sm2Signer.toRaw(signature.sign());
+                out.write((BundleFormat.SIGNATURE_PREFIX + HEX.formatHex(raw)).getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                held = 0;
+            } catch (java.security.SignatureException e) {
+                throw new IOException(e);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+        }
+    }
+
+    long events() {
+        return events;
+    }
+
+    private void put(String name, byte[] content) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        zip.write(content);
+        zip.closeEntry();
+        digests.put(name, HEX.formatHex(Sm3.digest(content)));
+    }
+
+    private byte[] line(Object value) {
+        return (json.writeValueAsString(value) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String finish(SM3Digest digest) {
+        byte[] out = new byte[32];
+        digest.doFinal(out, 0);
+        return HEX.formatHex(out);
+    }
+
+    private static String readme() {
+        return """
+                Tongban evidence bundle (证据包) — tongban-evidence-v1
+
+                events.jsonl        ledger events; hash = SM3(canonical bytes), canonical bytes end with prevHash
+                seals.jsonl         SM2 (SM3withSM2, signer id 1234567812345678, DER) seals over RFC 6962 SM3
+                                    Merkle roots of event hashes (leaf = SM3(0x00 || event hash)), chained
+                proofs.jsonl        inclusion proofs for events whose seal is only partly in this bundle
+                hub-certificate.pem the hub's signing certificate
+                manifest.json       SM3 of every file; manifest.sig is the hub's SM2 signature over it
+
+                Verify offline:  java -jar tongban-hub.jar verify <this file>
+                """;
+    }
+
+    @Override
+    public void close() throws IOException {
+        zip.close();
+    }
+}

@@ -1,0 +1,177 @@
+package cn.tongban.ledger;
+
+import cn.tongban.ledger.internal.LedgerStore;
+import cn.tongban.signing.HubKeys;
+import cn.tongban.signing.MerkleTree;
+import cn.tongban.signing.Sm2Signer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * 审计账本: appends entries to the hash chain, seals the chain periodically (an SM2-signed RFC 6962
+ * Merkle root over the events since the last seal, seals chained too), and checks chain and seals.
+ */
+@Service
+public class Ledger {
+
+    private final LedgerStore store;
+    private final HubKeys keys;
+    private final Clock clock;
+    private final LedgerProperties properties;
+    private volatile Instant lastSealAt = Instant.MIN;
+
+    Ledger(LedgerStore store, HubKeys keys, Clock clock, LedgerProperties properties) {
+        this.store = store;
+        this.keys = keys;
+        this.clock = clock;
+        this.properties = properties;
+    }
+
+    /**
+     * Appends in the caller's transaction (or a new one): the head is locked until commit, so the
+     * chain order is the commit order and no two transactions ever link to the same predecessor.
+     */
+    @Transactional(propagation = Propagation.REQUIRED)
+    public void append(List<LedgerEntry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        LedgerStore.Head head = store.lockHead();
+        long seq = head.seq();
+        byte[] prev = head.hash();
+        List<LedgerEvent> events = new ArrayList<>(entries.size());
+        for (LedgerEntry entry : entries) {
+            LedgerEvent event = LedgerEvent.chain(++seq, entry, prev);
+            events.add(event);
+            prev = event.hash();
+        }
+        store.insert(events);
+        store.moveHead(seq, prev);
+    }
+
+    /** Seals when enough events wait or enough time has passed; returns the new seal, if any. */
+    @Transactional
+    public Optional<LedgerSeal> sealDue() {
+        return seal(false);
+    }
+
+    /** Seals whatever is unsealed now (before an evidence export). */
+    @Transactional
+    public Optional<LedgerSeal> sealNow() {
+        return seal(true);
+    }
+
+    private Optional<LedgerSeal> seal(boolean now) {
+        if (!store.trySealLock()) {
+            return Optional.empty();
+        }
+        long committed = store.head().seq();
+        Optional<LedgerSeal> last = store.lastSeal();
+        long from = last.map(s -> s.toSeq() + 1).orElse(1L);
+        long waiting = committed - from + 1;
+        Instant at = clock.instant();
+        boolean due = now
+                || waiting >= properties.sealEvery()
+                || Duration.between(lastSealAt, at).compareTo(properties.sealPeriod()) >= 0;
+        if (waiting <= 0 || !due) {
+            return Optional.empty();
+        }
+        long to = Math.min(committed, from + properties.maxSealSize() - 1);
+        List<byte[]> leaves = new ArrayList<>((int) (to - from + 1));
+        for (byte[] hash : store.hashes(from, to)) {
+            leaves.add(MerkleTree.leafHash(hash));
+        }
+        MerkleTree tree = MerkleTree.ofLeafHashes(leaves);
+        long id = last.map(s -> s.id() + 1).orElse(1L);
+        byte[] prevSeal = last.map(LedgerSeal::sealHash).orElse(new byte[32]);
+        String sealedAt = LedgerEvent.instant(at);
+        byte[] signed =
+                LedgerSeal.signedBytes(id, from, to, tree.size(), tree.root(), prevSeal, sealedAt, keys.keyId());
+        byte[] signature = Sm2Signer.sign(keys.signingKey(), signed);
+        LedgerSeal seal = new LedgerSeal(
+                id,
+                from,
+                to,
+                tree.size(),
+                tree.root(),
+                prevSeal,
+                sealedAt,
+                keys.keyId(),
+                signature,
+                LedgerSeal.hashOf(signed, signature));
+        store.insertSeal(seal);
+        lastSealAt = at;
+        return Optional.of(seal);
+    }
+
+    /** The first thing wrong in the chain and its seals, or an all-clear with how much was checked. */
+    public record ChainCheck(boolean intact, long eventsChecked, long sealsChecked, Long brokenSeq, String problem) {}
+
+    /** Recomputes every event's hash and link from {@code fromSeq}, and every seal's root and signature. */
+    @Transactional(readOnly = true)
+    public ChainCheck verify(long fromSeq) {
+        long to = store.head().seq();
+        long[] checked = {0};
+        byte[][] expectedPrev = {null};
+        String[] problem = {null};
+        long[] broken = {0};
+        store.range(Math.max(1, fromSeq), to, event -> {
+            if (problem[0] != null) {
+                return;
+            }
+            checked[0]++;
+            if (!event.intact()) {
+                problem[0] = "event " + event.seq() + ": its content does not match its hash";
+                broken[0] = event.seq();
+            } else if (expectedPrev[0] != null && !Arrays.equals(expectedPrev[0], event.prevHash())) {
+                problem[0] = "event " + event.seq() + ": it does not link to event " + (event.seq() - 1);
+                broken[0] = event.seq();
+            }
+            expectedPrev[0] = event.hash();
+        });
+        if (problem[0] != null) {
+            return new ChainCheck(false, checked[0], 0, broken[0], problem[0]);
+        }
+        long seals = 0;
+        byte[] prevSeal = new byte[32];
+        for (LedgerSeal seal : store.seals(1, Long.MAX_VALUE)) {
+            seals++;
+            List<byte[]> leaves = new ArrayList<>();
+            for (byte[] hash : store.hashes(seal.fromSeq(), seal.toSeq())) {
+                leaves.add(MerkleTree.leafHash(hash));
+            }
+            if (leaves.size() != seal.treeSize()
+                    || !Arrays.equals(MerkleTree.ofLeafHashes(leaves).root(), seal.root())) {
+                return new ChainCheck(
+                        false,
+                        checked[0],
+                        seals,
+                        seal.fromSeq(),
+                        "seal " + seal.id() + ": its root does not match events " + seal.fromSeq() + ".."
+                                + seal.toSeq());
+            }
+            if (!Sm2Signer.verify(keys.publicKey(), seal.signedBytes(), seal.signature())) {
+                return new ChainCheck(
+                        false, checked[0], seals, null, "seal " + seal.id() + ": the signature does not verify");
+            }
+            if (!Arrays.equals(prevSeal, seal.prevSealHash())) {
+                return new ChainCheck(
+                        false,
+                        checked[0],
+                        seals,
+                        null,
+                        "seal " + seal.id() + ": it does not link to seal " + (seal.id() - 1));
+            }
+            prevSeal = seal.sealHash();
+        }
+        return new ChainCheck(true, checked[0], seals, null, null);
+    }
+}

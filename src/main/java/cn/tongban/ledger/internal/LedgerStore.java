@@ -1,0 +1,287 @@
+package cn.tongban.ledger.internal;
+
+import cn.tongban.ledger.LedgerEntry;
+import cn.tongban.ledger.LedgerEvent;
+import cn.tongban.ledger.LedgerSeal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The ledger tables: events (monthly partitions), the chain head and the seals. */
+@Repository
+public class LedgerStore {
+
+    private final JdbcClient jdbc;
+    private final JdbcTemplate template;
+    private final JdbcTemplate streaming;
+
+    LedgerStore(JdbcClient jdbc, JdbcTemplate template) {
+        this.jdbc = jdbc;
+        this.template = template;
+        this.streaming = new JdbcTemplate(template.getDataSource());
+        this.streaming.setFetchSize(5000);
+    }
+
+    /** The chain head: last sequence number and hash. */
+    public record Head(long seq, byte[] hash) {}
+
+    /** Locks the head until the transaction ends: appends are serialised, so chain order is commit order. */
+    public Head lockHead() {
+        return jdbc.sql("select seq, hash from ledger_head where id = 1 for update")
+                .query((rs, n) -> new Head(rs.getLong(1), rs.getBytes(2)))
+                .single();
+    }
+
+    /** The last committed head, without locking. */
+    public Head head() {
+        return jdbc.sql("select seq, hash from ledger_head where id = 1")
+                .query((rs, n) -> new Head(rs.getLong(1), rs.getBytes(2)))
+                .single();
+    }
+
+    public void moveHead(long seq, byte[] hash) {
+        jdbc.sql("update ledger_head set seq = ?, hash = ? where id = 1")
+                .params(seq, hash)
+                .update();
+    }
+
+    public void insert(List<LedgerEvent> events) {
+        template.batchUpdate("""
+                insert into ledger_event (seq, occurred_at, type, actor, participant_uscc, resource_code, agreement_id, purpose,
+                                          service_item, outcome, source_record_id, delivery_key, person_ref, payload_digest,
+                                          details, prev_hash, hash)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", events, 2000, (ps, e) -> {
+            LedgerEntry x = e.entry();
+            ps.setLong(1, e.seq());
+            ps.setTimestamp(2, Timestamp.from(x.at()));
+            ps.setString(3, x.type());
+            ps.setString(4, x.actor());
+            ps.setString(5, x.participantUscc());
+            ps.setString(6, x.resourceCode());
+            ps.setObject(7, x.agreementId(), java.sql.Types.OTHER);
+            ps.setString(8, x.purpose());
+            ps.setString(9, x.serviceItemCode());
+            ps.setString(10, x.outcome());
+            ps.setString(11, x.sourceRecordId());
+            ps.setString(12, x.deliveryKey());
+            ps.setString(13, x.personRef());
+            ps.setString(14, x.payloadDigest());
+            ps.setString(15, x.details());
+            ps.setBytes(16, e.prevHash());
+            ps.setBytes(17, e.hash());
+        });
+    }
+
+    /** A search: every filter optional; newest first. */
+    public record Filter(
+            String participantUscc,
+            String resourceCode,
+            UUID agreementId,
+            String personRef,
+            String serviceItemCode,
+            String outcome,
+            String type,
+            Instant from,
+            Instant to) {}
+
+    public List<LedgerEvent> search(Filter f, int offset, int limit) {
+        Query q = where(f);
+        q.sql.append(" order by occurred_at desc, seq desc offset ? limit ?");
+        q.params.add(offset);
+        q.params.add(limit);
+        return jdbc.sql(q.sql.toString())
+                .params(q.params)
+                .query(LedgerStore::event)
+                .list();
+    }
+
+    /** Every event matching the filter, oldest first, streamed (for evidence bundles). */
+    public void each(Filter f, int max, Consumer<LedgerEvent> sink) {
+        Query q = where(f);
+        q.sql.append(" order by seq limit ?");
+        q.params.add(max);
+        streaming.query(
+                q.sql.toString(),
+                rs -> {
+                    sink.accept(event(rs, 0));
+                },
+                q.params.toArray());
+    }
+
+    public List<Map<String, Object>> summary(Filter f) {
+        Query q = where(f);
+        String sql = q.sql.toString()
+                .replace("select * from ledger_event", "select type, outcome, count(*) as events from ledger_event");
+        return jdbc.sql(sql + " group by type, outcome order by type, outcome")
+                .params(q.params)
+                .query()
+                .listOfRows();
+    }
+
+    public List<LedgerEvent> lineage(String resourceCode, String sourceRecordId) {
+        return jdbc.sql("select * from ledger_event where resource_code = ? and source_record_id = ? order by seq")
+                .params(resourceCode, sourceRecordId)
+                .query(LedgerStore::event)
+                .list();
+    }
+
+    /** Events {@code from..to} in order, streamed in pages. */
+    public void range(long from, long to, Consumer<LedgerEvent> sink) {
+        long next = from;
+        while (next <= to) {
+            List<LedgerEvent> page = jdbc.sql("select * from ledger_event where seq between ? and ? order by seq")
+                    .params(next, Math.min(to, next + 9_999))
+                    .query(LedgerStore::event)
+                    .list();
+            page.forEach(sink);
+            next += 10_000;
+        }
+    }
+
+    public List<byte[]> hashes(long from, long to) {
+        return jdbc.sql("select hash from ledger_event where seq between ? and ? order by seq")
+                .params(from, to)
+                .query((rs, n) -> rs.getBytes(1))
+                .list();
+    }
+
+    public Optional<LedgerSeal> lastSeal() {
+        return jdbc.sql("select * from ledger_seal order by id desc limit 1")
+                .query(LedgerStore::seal)
+                .optional();
+    }
+
+    public Optional<LedgerSeal> sealCovering(long seq) {
+        return jdbc.sql("select * from ledger_seal where to_seq >= ? and from_seq <= ? order by id limit 1")
+                .params(seq, seq)
+                .query(LedgerStore::seal)
+                .optional();
+    }
+
+    public List<LedgerSeal> seals(long fromId, long toId) {
+        return jdbc.sql("select * from ledger_seal where id between ? and ? order by id")
+                .params(fromId, toId)
+                .query(LedgerStore::seal)
+                .list();
+    }
+
+    public void insertSeal(LedgerSeal s) {
+        jdbc.sql("""
+                        insert into ledger_seal (id, from_seq, to_seq, tree_size, root, prev_seal_hash, sealed_at, key_id,
+                                                 signature, seal_hash)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(
+                        s.id(),
+                        s.fromSeq(),
+                        s.toSeq(),
+                        s.treeSize(),
+                        s.root(),
+                        s.prevSealHash(),
+                        s.sealedAt(),
+                        s.keyId(),
+                        s.signature(),
+                        s.sealHash())
+                .update();
+    }
+
+    /** Only one sealer at a time, across hub instances. */
+    public boolean trySealLock() {
+        return Boolean.TRUE.equals(jdbc.sql("select pg_try_advisory_xact_lock(7_301_001)")
+                .query(Boolean.class)
+                .single());
+    }
+
+    /** Creates the monthly partition holding {@code month} if it is missing. */
+    public boolean ensurePartition(LocalDate month) {
+        LocalDate first = month.withDayOfMonth(1);
+        String name = "ledger_event_y%dm%02d".formatted(first.getYear(), first.getMonthValue());
+        Boolean exists = jdbc.sql("select to_regclass(?) is not null")
+                .param(name)
+                .query(Boolean.class)
+                .single();
+        if (Boolean.TRUE.equals(exists)) {
+            return false;
+        }
+        jdbc.sql("create table %s partition of ledger_event for values from ('%s') to ('%s')"
+                        .formatted(name, first, first.plusMonths(1)))
+                .update();
+        return true;
+    }
+
+    private record Query(StringBuilder sql, List<Object> params) {}
+
+    private static Query where(Filter f) {
+        StringBuilder sql = new StringBuilder("select * from ledger_event where true");
+        List<Object> params = new ArrayList<>();
+        add(sql, params, "participant_uscc", f.participantUscc());
+        add(sql, params, "resource_code", f.resourceCode());
+        add(sql, params, "agreement_id", f.agreementId());
+        add(sql, params, "person_ref", f.personRef());
+        add(sql, params, "service_item", f.serviceItemCode());
+        add(sql, params, "outcome", f.outcome());
+        add(sql, params, "type", f.type());
+        if (f.from() != null) {
+            sql.append(" and occurred_at >= ?");
+            params.add(Timestamp.from(f.from()));
+        }
+        if (f.to() != null) {
+            sql.append(" and occurred_at < ?");
+            params.add(Timestamp.from(f.to()));
+        }
+        return new Query(sql, params);
+    }
+
+    private static void add(StringBuilder sql, List<Object> params, String column, Object value) {
+        if (value != null) {
+            sql.append(" and ").append(column).append(" = ?");
+            params.add(value);
+        }
+    }
+
+    static LedgerEvent event(ResultSet rs, int row) throws SQLException {
+        return new LedgerEvent(
+                rs.getLong("seq"),
+                new LedgerEntry(
+                        rs.getTimestamp("occurred_at").toInstant(),
+                        rs.getString("type"),
+                        rs.getString("actor"),
+                        rs.getString("participant_uscc"),
+                        rs.getString("resource_code"),
+                        rs.getObject("agreement_id", UUID.class),
+                        rs.getString("purpose"),
+                        rs.getString("service_item"),
+                        rs.getString("outcome"),
+                        rs.getString("source_record_id"),
+                        rs.getString("delivery_key"),
+                        rs.getString("person_ref"),
+                        rs.getString("payload_digest"),
+                        rs.getString("details")),
+                rs.getBytes("prev_hash"),
+                rs.getBytes("hash"));
+    }
+
+    static LedgerSeal seal(ResultSet rs, int row) throws SQLException {
+        return new LedgerSeal(
+                rs.getLong("id"),
+                rs.getLong("from_seq"),
+                rs.getLong("to_seq"),
+                rs.getInt("tree_size"),
+                rs.getBytes("root"),
+                rs.getBytes("prev_seal_hash"),
+                rs.getString("sealed_at"),
+                rs.getString("key_id"),
+                rs.getBytes("signature"),
+                rs.getBytes("seal_hash"));
+    }
+}

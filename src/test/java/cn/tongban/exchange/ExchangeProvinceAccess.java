@@ -1,0 +1,60 @@
+package cn.tongban.exchange;
+
+import cn.tongban.support.Api;
+import cn.tongban.support.WebhookServer;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/** The exchange test province, for tests outside the exchange package (the ledger's). */
+public final class ExchangeProvinceAccess implements AutoCloseable {
+
+    private final ExchangeProvince province;
+
+    public ExchangeProvinceAccess(int port) {
+        province = new ExchangeProvince(port);
+    }
+
+    public String code() {
+        return province.code;
+    }
+
+    public String notaryUscc() {
+        return province.notary.uscc();
+    }
+
+    public String insurerUscc() {
+        return province.insurer.uscc();
+    }
+
+    public Api providerAdmin() {
+        return province.provider.admin();
+    }
+
+    public WebhookServer webhook() {
+        return province.webhook;
+    }
+
+    /** The supplier's system pushes one record of this person. */
+    public void push(String sourceRecordId, String idNumber) {
+        Api.Reply pushed = province.supplierSystem.post(
+                "/api/exchange/intake/" + province.code,
+                Map.of("records", List.of(ExchangeProvince.record(sourceRecordId, "陈十三", idNumber))));
+        if (pushed.status() != 202) {
+            throw new IllegalStateException(pushed.toString());
+        }
+    }
+
+    public List<JsonNode> mailboxOfInsurer() {
+        return province.mailbox(province.insurer);
+    }
+
+    public void acknowledgeInsurer(long id) {
+        province.insurer.admin().post("/api/exchange/mailbox/ack", Map.of("ids", List.of(id)));
+    }
+
+    @Override
+    public void close() {
+        province.close();
+    }
+}

@@ -1,0 +1,112 @@
+package cn.tongban.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.tongban.signing.HubKeys;
+import cn.tongban.signing.Sm3;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The offline verifier on a synthetic bundle: valid as written, tampered after any change. */
+class BundleVerifierTest {
+
+    static HubKeys keys;
+    static byte[] bundle;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void write() throws Exception {
+        keys = HubKeys.ephemeral("verifier test");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        LedgerBundles.synthetic(out, 2_500, 1_000, keys);
+        bundle = out.toByteArray();
+    }
+
+    @Test
+    void aBundleAsWrittenIsValid() throws Exception {
+        BundleVerifier.Verdict verdict = verify(bundle);
+        assertThat(verdict.valid()).as(verdict.toString()).isTrue();
+        assertThat(verdict.events()).isEqualTo(2_500);
+        assertThat(verdict.seals()).isEqualTo(3);
+        assertThat(verdict.keyId()).isEqualTo(keys.keyId());
+    }
+
+    @Test
+    void anyFlippedByteIsReportedAsTamperedNeverAsValid() throws Exception {
+        for (int position : new int[] {bundle.length / 7, bundle.length / 3, bundle.length / 2, bundle.length - 200}) {
+            byte[] flipped = bundle.clone();
+            flipped[position] ^= 0x01;
+            assertThat(verify(flipped).valid()).as("byte %d flipped", position).isFalse();
+        }
+    }
+
+    @Test
+    void aChangedEventIsNamedByTheManifestAndThenByItsHash() throws Exception {
+        Map<String, byte[]> files = unzip(bundle);
+        String events = new String(files.get("events.jsonl"), StandardCharsets.UTF_8);
+        String forged = events.replaceFirst("\"outcome\":\"DELIVERED\"", "\"outcome\":\"REFUSED\"");
+        files.put("events.jsonl", forged.getBytes(StandardCharsets.UTF_8));
+        assertThat(verify(zip(files)).problem())
+                .isEqualTo("events.jsonl: its SM3 digest differs from the signed manifest");
+
+        // A forger who also rewrites the manifest's digest breaks the hub's signature over it.
+        String manifest = new String(files.get("manifest.json"), StandardCharsets.UTF_8)
+                .replace(
+                        HexFormat.of().formatHex(Sm3.digest(events.getBytes(StandardCharsets.UTF_8))),
+                        HexFormat.of().formatHex(Sm3.digest(forged.getBytes(StandardCharsets.UTF_8))));
+        files.put("manifest.json", manifest.getBytes(StandardCharsets.UTF_8));
+        assertThat(verify(zip(files)).problem()).isEqualTo("manifest.json: the hub's signature does not verify");
+    }
+
+    @Test
+    void aMissingFileOrNoZipAtAllIsTampered() throws Exception {
+        Map<String, byte[]> files = unzip(bundle);
+        files.remove("seals.jsonl");
+        assertThat(verify(zip(files)).problem()).isEqualTo("seals.jsonl is missing");
+        assertThat(verify("not a zip".getBytes(StandardCharsets.UTF_8)).problem())
+                .startsWith("the bundle cannot be read as a zip file");
+    }
+
+    private BundleVerifier.Verdict verify(byte[] content) throws Exception {
+        Path file = dir.resolve("bundle-" + System.nanoTime() + ".zip");
+        Files.write(file, content);
+        return BundleVerifier.verify(file);
+    }
+
+    static Map<String, byte[]> unzip(byte[] content) throws Exception {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(content))) {
+            ZipEntry entry;
+            while ((entry = zip.getNextEntry()) != null) {
+                files.put(entry.getName(), zip.readAllBytes());
+            }
+        }
+        return files;
+    }
+
+    static byte[] zip(Map<String, byte[]> files) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            for (Map.Entry<String, byte[]> file : files.entrySet()) {
+                zip.putNextEntry(new ZipEntry(file.getKey()));
+                zip.write(file.getValue());
+                zip.closeEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,237 @@
+package cn.tongban.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import cn.tongban.exchange.ExchangeProvinceAccess;
+import cn.tongban.identifier.SyntheticIdentifiers;
+import cn.tongban.support.Api;
+import cn.tongban.support.HubTest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The audit ledger over a real exchange on real PostgreSQL: one record's lineage across two
+ * demanders and a retry, person search by ID number (hashed on the way in), append-only tables,
+ * a row changed behind the trigger named by the chain check, and evidence bundles verified offline.
+ */
+@HubTest
+class LedgerIT {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    TransactionTemplate transaction;
+
+    @TempDir
+    Path dir;
+
+    ExchangeProvinceAccess province;
+    Api auditor;
+    String person;
+
+    @BeforeEach
+    void province() {
+        province = new ExchangeProvinceAccess(port);
+        auditor = Api.at(port).as("auditor");
+        person = SyntheticIdentifiers.idNumber(new Random(), "430102", LocalDate.of(1991, 3, 3));
+    }
+
+    @AfterEach
+    void close() {
+        province.close();
+    }
+
+    @Test
+    void s01_oneRecordsLineageAcrossTwoDemandersAndARetry() {
+        province.webhook().answer(503);
+        province.push("L-1", person);
+        await().atMost(Duration.ofSeconds(10)).until(() -> province.webhook().calls() >= 1);
+        province.webhook().answer(200);
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> province.webhook().envelopes().size() == 1);
+        List<JsonNode> mailbox =
+                await().atMost(Duration.ofSeconds(15)).until(() -> province.mailboxOfInsurer(), m -> m.size() == 1);
+        province.acknowledgeInsurer(mailbox.get(0).get("id").asLong());
+
+        List<JsonNode> lineage = await().atMost(Duration.ofSeconds(10))
+                .until(() -> lineage("L-1"), l -> types(l).contains("DELIVERY_ACKNOWLEDGED"));
+        assertThat(types(lineage))
+                .startsWith("RECORD_RECEIVED")
+                .contains("DELIVERY_SIGNED", "DELIVERY_FAILED", "DELIVERED", "DELIVERY_ACKNOWLEDGED");
+        assertThat(lineage.stream().filter(e -> e.get("type").asString().equals("DELIVERY_SIGNED")))
+                .extracting(e -> e.get("participantUscc").asString())
+                .containsExactlyInAnyOrder(province.notaryUscc(), province.insurerUscc());
+        JsonNode signedForNotary = lineage.stream()
+                .filter(e -> e.get("type").asString().equals("DELIVERY_SIGNED")
+                        && e.get("participantUscc").asString().equals(province.notaryUscc()))
+                .findFirst()
+                .orElseThrow();
+        assertThat(signedForNotary.get("details").asString()).contains("idNumber:ID_NUMBER", "\"signing\":\"BATCH\"");
+        assertThat(lineage.stream().filter(e -> e.get("type").asString().equals("DELIVERY_FAILED")))
+                .extracting(e -> e.get("outcome").asString())
+                .contains("RETRYING");
+        String body = auditor.get("/api/audit/lineage?resource=" + province.code() + "&sourceRecordId=L-1")
+                .body();
+        assertThat(body).doesNotContain(person).doesNotContain(person.substring(0, 14));
+
+        // The same person, found by ID number without the number being stored anywhere.
+        JsonNode found = auditor.get("/api/audit/events?idNumber=" + person + "&size=100")
+                .json();
+        assertThat(found.get("items").size()).isGreaterThanOrEqualTo(5);
+        assertThat(found.get("items").findValuesAsString("sourceRecordId")).containsOnly("L-1");
+        assertThat(jdbc.queryForObject(
+                        "select count(*) from ledger_event where details like ? or person_ref = ?",
+                        Long.class,
+                        "%" + person + "%",
+                        person))
+                .isZero();
+    }
+
+    @Test
+    void s02_badQueriesAreRefusedWithTheFieldAndRule() {
+        assertThat(auditor.get("/api/audit/events?colour=red").violations()).containsExactly("colour:known-filter");
+        assertThat(auditor.get("/api/audit/events?idNumber=430102199101010000").violations())
+                .containsExactly("idNumber:id-number-gb11643");
+        assertThat(auditor.get("/api/audit/events?from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z")
+                        .violations())
+                .containsExactly("to:time-order");
+        Api.Reply tooBig = auditor.get("/api/audit/events?size=501");
+        assertThat(tooBig.status()).isEqualTo(400);
+        assertThat(tooBig.contentType()).startsWith("application/problem+json");
+        assertThat(tooBig.violations()).containsExactly("size:range");
+        assertThat(province.providerAdmin().get("/api/audit/events").status()).isEqualTo(403);
+        assertThat(auditor.get("/api/audit/lineage?resource=X").status()).isEqualTo(400);
+    }
+
+    @Test
+    void s03_updateAndDeleteAreRefusedOnTheLedgerTables() {
+        province.push("A-1", person);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> jdbc.queryForObject("select count(*) from ledger_event", Long.class) > 0);
+        assertThatThrownBy(() -> jdbc.update("update ledger_event set outcome = 'X' where seq = 1"))
+                .hasStackTraceContaining("append-only");
+        assertThatThrownBy(() -> jdbc.update("delete from ledger_event where seq = 1"))
+                .hasStackTraceContaining("append-only");
+        assertThatThrownBy(() -> jdbc.update("truncate ledger_event")).hasStackTraceContaining("append-only");
+        // The application's own role, when the hub runs as one, is not even granted the statements.
+        Boolean role = jdbc.queryForObject(
+                "select exists (select 1 from pg_roles where rolname = 'tongban_app')", Boolean.class);
+        if (Boolean.TRUE.equals(role)) {
+            assertThatThrownBy(() -> transaction.executeWithoutResult(status -> {
+                        jdbc.execute("set local role tongban_app");
+                        jdbc.update("update ledger_event set outcome = 'X' where seq = 1");
+                    }))
+                    .hasStackTraceContaining("permission denied");
+            assertThatThrownBy(() -> transaction.executeWithoutResult(status -> {
+                        jdbc.execute("set local role tongban_app");
+                        jdbc.update("delete from ledger_seal");
+                    }))
+                    .hasStackTraceContaining("permission denied");
+        }
+    }
+
+    @Test
+    void s04_aRowChangedBehindTheTriggerIsNamedByTheChainCheck() {
+        province.push("T-1", person);
+        Long seq = await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> jdbc.queryForObject(
+                                "select max(seq) from ledger_event where source_record_id = 'T-1' and type = 'RECORD_RECEIVED'",
+                                Long.class),
+                        s -> s != null);
+        assertThat(auditor.get("/api/audit/verify").json().get("intact").asBoolean())
+                .isTrue();
+        String original = jdbc.queryForObject("select outcome from ledger_event where seq = ?", String.class, seq);
+        try {
+            tamper(seq, "FORGED");
+            JsonNode check = auditor.get("/api/audit/verify").json();
+            assertThat(check.get("intact").asBoolean()).isFalse();
+            assertThat(check.get("brokenSeq").asLong()).isEqualTo(seq);
+            assertThat(check.get("problem").asString())
+                    .isEqualTo("event " + seq + ": its content does not match its hash");
+        } finally {
+            tamper(seq, original);
+        }
+        assertThat(auditor.get("/api/audit/verify").json().get("intact").asBoolean())
+                .isTrue();
+    }
+
+    @Test
+    void s05_anEvidenceBundleVerifiesOfflineAndAFlippedByteIsCaught() throws Exception {
+        province.push("E-1", person);
+        province.push("E-2", person);
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> province.webhook().envelopes().size() == 2);
+        byte[] bundle = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://localhost:" + port + "/api/audit/bundle?idNumber=" + person))
+                                .header(
+                                        "Authorization",
+                                        "Basic "
+                                                + Base64.getEncoder().encodeToString("auditor:tongban-demo".getBytes()))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray())
+                .body();
+        Path file = dir.resolve("evidence.zip");
+        Files.write(file, bundle);
+        BundleVerifier.Verdict verdict = BundleVerifier.verify(file);
+        assertThat(verdict.valid()).as(verdict.toString()).isTrue();
+        assertThat(verdict.events()).isGreaterThanOrEqualTo(4);
+        assertThat(new String(bundle, java.nio.charset.StandardCharsets.ISO_8859_1))
+                .doesNotContain(person);
+
+        byte[] flipped = bundle.clone();
+        flipped[flipped.length / 2] ^= 0x20;
+        Path tampered = dir.resolve("tampered.zip");
+        Files.write(tampered, flipped);
+        assertThat(BundleVerifier.verify(tampered).valid()).isFalse();
+
+        assertThat(auditor.get("/api/audit/bundle?colour=red").violations()).containsExactly("colour:known-filter");
+    }
+
+    private void tamper(long seq, String outcome) {
+        // As a superuser, with triggers off for this transaction: what an insider could do.
+        transaction.executeWithoutResult(status -> {
+            jdbc.execute("set local session_replication_role = replica");
+            jdbc.update("update ledger_event set outcome = ? where seq = ?", outcome, seq);
+        });
+    }
+
+    private List<JsonNode> lineage(String sourceRecordId) {
+        List<JsonNode> events = new ArrayList<>();
+        auditor.get("/api/audit/lineage?resource=" + province.code() + "&sourceRecordId=" + sourceRecordId)
+                .json()
+                .forEach(events::add);
+        return events;
+    }
+
+    private static List<String> types(List<JsonNode> events) {
+        return events.stream().map(e -> e.get("type").asString()).toList();
+    }
+}
