@@ -242,6 +242,11 @@ public class AgreementRegistry {
                 .toList();
     }
 
+    /** What an agreement grants today: nothing unless it is active. */
+    public static Optional<Grant> grantOf(Agreement a) {
+        return grant(a);
+    }
+
     private static Optional<Grant> grant(Agreement a) {
         if (a.status() != Agreement.Status.ACTIVE) {
             return Optional.empty();

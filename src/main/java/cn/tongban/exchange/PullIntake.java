@@ -91,59 +91,63 @@ public class PullIntake {
                 if (!resource.sharingModes().contains(SharingMode.SUBSCRIBE)) {
                     continue;
                 }
-                Instant now = clock.instant();
-                var cursor = store.pullCursor(endpoint.id(), resource.code());
-                if (cursor.isPresent() && cursor.get().nextPollAt().isAfter(now)) {
-                    continue;
-                }
-                pulled += poll(
-                        endpoint,
-                        resource,
-                        cursor.map(ExchangeStore.PullCursor::cursor).orElse(null));
+                pulled += poll(endpoint, resource);
             }
         }
         return pulled;
     }
 
-    private int poll(Endpoint endpoint, Resource resource, String cursor) {
+    /**
+     * Takes pages while the feed has more. Each page is one transaction that first claims the
+     * feed's cursor row (skipping it when another hub instance holds it or it is not due), so two
+     * instances never ask for the same page, and the cursor moves with the page's records.
+     */
+    private int poll(Endpoint endpoint, Resource resource) {
         Actor actor = new Actor("pull:" + endpoint.id(), endpoint.participantUscc(), Set.of(Role.SYSTEM));
         int pulled = 0;
         for (int page = 0; page < MAX_PAGES_PER_POLL; page++) {
-            Instant now = clock.instant();
-            Page answer;
-            try {
-                answer = fetch(endpoint.address(), resource.code(), cursor);
-            } catch (PullFailed e) {
-                log.warn("pull of {} from endpoint {} failed: {}", resource.code(), endpoint.id(), e.getMessage());
-                store.savePull(
-                        endpoint.id(),
-                        resource.code(),
-                        cursor,
-                        now,
-                        now.plus(min(interval(resource.updateCycle()), RETRY_AFTER_FAILURE)),
-                        e.getMessage(),
-                        0);
-                return pulled;
-            }
-            String from = cursor;
-            Instant next = answer.hasMore() ? now : now.plus(interval(resource.updateCycle()));
-            String outcome = "OK " + answer.records().size();
-            transaction.executeWithoutResult(status -> {
+            Integer taken = transaction.execute(status -> {
+                Instant now = clock.instant();
+                var claimed = store.claimPull(endpoint.id(), resource.code(), now);
+                if (claimed.isEmpty()) {
+                    return null;
+                }
+                String cursor = claimed.get().cursor();
+                Page answer;
+                try {
+                    answer = fetch(endpoint.address(), resource.code(), cursor);
+                } catch (PullFailed e) {
+                    log.warn("pull of {} from endpoint {} failed: {}", resource.code(), endpoint.id(), e.getMessage());
+                    store.savePull(
+                            endpoint.id(),
+                            resource.code(),
+                            cursor,
+                            now,
+                            now.plus(min(interval(resource.updateCycle()), RETRY_AFTER_FAILURE)),
+                            e.getMessage(),
+                            0);
+                    return null;
+                }
                 if (!answer.records().isEmpty()) {
                     intake.ingest(resource.code(), answer.records(), "HTTP_PULL", properties.signingMode(), actor);
                 }
                 store.savePull(
                         endpoint.id(),
                         resource.code(),
-                        answer.nextCursor() == null ? from : answer.nextCursor(),
+                        answer.nextCursor() == null ? cursor : answer.nextCursor(),
                         now,
-                        next,
-                        outcome,
+                        answer.hasMore() ? now : now.plus(interval(resource.updateCycle())),
+                        "OK " + answer.records().size(),
                         answer.records().size());
+                return answer.hasMore()
+                        ? answer.records().size()
+                        : -1 - answer.records().size();
             });
-            pulled += answer.records().size();
-            cursor = answer.nextCursor() == null ? from : answer.nextCursor();
-            if (!answer.hasMore()) {
+            if (taken == null) {
+                break;
+            }
+            pulled += taken >= 0 ? taken : -1 - taken;
+            if (taken < 0) {
                 break;
             }
         }

@@ -54,6 +54,18 @@ public class QueryService {
 
     private final PersonRefs personRefs;
 
+    /** A projection with its schema text and fingerprint, computed once per agreement and resource version. */
+    private record Plan(Projection projection, String schemaText, String fingerprint) {
+        Plan(Projection projection) {
+            this(
+                    projection,
+                    projection.schema().toString(),
+                    Sm3.hex(projection.schema().toString()));
+        }
+    }
+
+    private final Map<String, Plan> plans = new java.util.concurrent.ConcurrentHashMap<>();
+
     static final int BREAKER_THRESHOLD = 5;
     static final Duration BREAKER_OPEN = Duration.ofSeconds(30);
 
@@ -127,9 +139,7 @@ public class QueryService {
         if (request.purpose() != null && !request.purpose().equals(agreement.purpose())) {
             throw ApiException.forbidden("the purpose is not the one the agreement covers");
         }
-        AgreementRegistry.Grant grant = agreements.grantsFor(resourceCode).stream()
-                .filter(g -> g.agreementId().equals(agreement.id()))
-                .findFirst()
+        AgreementRegistry.Grant grant = AgreementRegistry.grantOf(agreement)
                 .orElseThrow(() -> ApiException.forbidden("the agreement grants nothing today"));
         Resource resource = supplyList.get(resourceCode);
         Endpoint endpoint = participants.endpoints(resource.providerUscc()).stream()
@@ -165,10 +175,13 @@ public class QueryService {
             throw new ApiException(
                     HttpStatus.BAD_GATEWAY, "the supplier answered a record that fails validation", problems);
         }
-        Projection projection = Projection.of(schema, grant.fields());
+        Plan plan = plans.computeIfAbsent(
+                resource.code() + "@" + resource.updatedAt() + "/" + agreement.id() + "/" + grant.fields(),
+                k -> new Plan(Projection.of(schema, grant.fields())));
+        Projection projection = plan.projection();
         GenericRecord projected = projection.apply(read.record());
         byte[] avro = IntakeService.avro(projection.schema(), projected);
-        String schemaText = projection.schema().toString();
+        String schemaText = plan.schemaText();
         String issuedAt = clock.instant().toString();
         String deliveryId = UUID.randomUUID().toString();
         String sourceId = "query:"
@@ -187,7 +200,7 @@ public class QueryService {
                 agreement.purpose(),
                 sourceId,
                 issuedAt,
-                Sm3.hex(schemaText),
+                plan.fingerprint(),
                 schemaText,
                 Base64.getEncoder().encodeToString(avro),
                 JsonRecords.write(projected),

@@ -181,14 +181,15 @@ public class AuditTrail {
     public void bundle(Actor actor, Map<String, String> params, OutputStream out) throws IOException {
         requireAuditor(actor);
         LedgerStore.Filter filter = filter(params);
-        ledger.sealNow();
+        // The bundle holds what is sealed at the moment of the request; later events wait for the next one.
+        long sealedTo = ledger.sealNow();
         try (BundleWriter writer = new BundleWriter(
                 out,
                 json,
                 seq -> store.sealCovering(seq).orElse(null),
                 seal -> store.hashes(seal.fromSeq(), seal.toSeq()),
                 keys.signingKey())) {
-            store.each(filter, MAX_BUNDLE_EVENTS, writer::event);
+            store.each(filter, sealedTo, MAX_BUNDLE_EVENTS, writer::event);
             Map<String, Object> query = new LinkedHashMap<>(params);
             query.remove("idNumber");
             if (filter.personRef() != null) {

@@ -63,14 +63,22 @@ public class Ledger {
         return seal(false);
     }
 
-    /** Seals whatever is unsealed now (before an evidence export). */
+    /**
+     * Seals everything committed so far (before an evidence export), waiting for a sealer that is
+     * at work elsewhere; returns the last sealed sequence number.
+     */
     @Transactional
-    public Optional<LedgerSeal> sealNow() {
-        return seal(true);
+    public long sealNow() {
+        store.sealLock();
+        Optional<LedgerSeal> sealed = seal(true);
+        while (sealed.isPresent() && sealed.get().toSeq() < store.head().seq()) {
+            sealed = seal(true); // more than one seal's worth was waiting
+        }
+        return store.lastSeal().map(LedgerSeal::toSeq).orElse(0L);
     }
 
     private Optional<LedgerSeal> seal(boolean now) {
-        if (!store.trySealLock()) {
+        if (!now && !store.trySealLock()) {
             return Optional.empty();
         }
         long committed = store.head().seq();

@@ -389,10 +389,21 @@ public class ExchangeStore {
     /** Where a pull stands: the supplier's cursor (null before the first page) and when it is next due. */
     public record PullCursor(UUID endpointId, String resourceCode, String cursor, Instant nextPollAt) {}
 
-    public Optional<PullCursor> pullCursor(UUID endpointId, String resourceCode) {
-        return jdbc.sql("select * from pull_cursor where endpoint_id = ? and resource_code = ?")
+    /**
+     * Claims a due feed for this transaction: its row is created on first sight and locked, or
+     * nothing when another transaction (another hub instance) holds it or it is not due yet.
+     */
+    public Optional<PullCursor> claimPull(UUID endpointId, String resourceCode, Instant now) {
+        jdbc.sql(
+                        "insert into pull_cursor (endpoint_id, resource_code, next_poll_at) values (?, ?, ?) on conflict do nothing")
+                .params(endpointId, resourceCode, Timestamp.from(now))
+                .update();
+        return jdbc.sql("""
+                        select * from pull_cursor where endpoint_id = ? and resource_code = ? and next_poll_at <= ?
+                        for update skip locked""")
                 .param(endpointId)
                 .param(resourceCode)
+                .param(Timestamp.from(now))
                 .query((rs, n) -> new PullCursor(
                         endpointId,
                         resourceCode,

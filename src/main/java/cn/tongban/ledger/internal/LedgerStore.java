@@ -107,9 +107,10 @@ public class LedgerStore {
     }
 
     /** Every event matching the filter, oldest first, streamed (for evidence bundles). */
-    public void each(Filter f, int max, Consumer<LedgerEvent> sink) {
+    public void each(Filter f, long maxSeq, int max, Consumer<LedgerEvent> sink) {
         Query q = where(f);
-        q.sql.append(" order by seq limit ?");
+        q.sql.append(" and seq <= ? order by seq limit ?");
+        q.params.add(maxSeq);
         q.params.add(max);
         streaming.query(
                 q.sql.toString(),
@@ -197,9 +198,14 @@ public class LedgerStore {
 
     /** Only one sealer at a time, across hub instances. */
     public boolean trySealLock() {
-        return Boolean.TRUE.equals(jdbc.sql("select pg_try_advisory_xact_lock(7_301_001)")
+        return Boolean.TRUE.equals(jdbc.sql("select pg_try_advisory_xact_lock(7301001)")
                 .query(Boolean.class)
                 .single());
+    }
+
+    /** Waits for the sealer's lock (held until the transaction ends). */
+    public void sealLock() {
+        jdbc.sql("select pg_advisory_xact_lock(7301001)").query().listOfRows();
     }
 
     /** Creates the monthly partition holding {@code month} if it is missing. */
