@@ -65,17 +65,34 @@ public final class BundleVerifier {
     }
 
     public static Verdict verify(Path bundle) {
-        Map<String, byte[]> files;
-        try (InputStream in = Files.newInputStream(bundle)) {
-            files = unzip(in);
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(bundle.toFile())) {
+            Map<String, byte[]> files = new HashMap<>();
+            List<String> eventEntries = new ArrayList<>();
+            for (ZipEntry entry : java.util.Collections.list(zip.entries())) {
+                if (entry.getName().startsWith(BundleFormat.EVENTS)) {
+                    eventEntries.add(entry.getName());
+                } else if (files.put(entry.getName(), read(zip, entry.getName())) != null) {
+                    return broken("the bundle holds " + entry.getName() + " twice");
+                }
+            }
+            java.util.Collections.sort(eventEntries);
+            try {
+                return check(bundle, files, eventEntries, name -> read(zip, name));
+            } catch (IOException | RuntimeException e) {
+                return broken(
+                        "the bundle's content cannot be read (" + e.getClass().getSimpleName() + ")");
+            }
         } catch (IOException | RuntimeException e) {
             return broken(
                     "the bundle cannot be read as a zip file (" + e.getClass().getSimpleName() + ")");
         }
-        try {
-            return check(bundle, files);
-        } catch (IOException | RuntimeException e) {
-            return broken("the bundle's content cannot be read (" + e.getClass().getSimpleName() + ")");
+    }
+
+    private static byte[] read(java.util.zip.ZipFile zip, String name) {
+        try (InputStream in = zip.getInputStream(zip.getEntry(name))) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -108,12 +125,16 @@ public final class BundleVerifier {
         }
     }
 
-    private static Verdict check(Path bundle, Map<String, byte[]> files) throws IOException {
+    private static Verdict check(
+            Path bundle,
+            Map<String, byte[]> files,
+            List<String> eventEntries,
+            java.util.function.Function<String, byte[]> entry)
+            throws IOException {
         for (String name : List.of(
                 BundleFormat.MANIFEST,
                 BundleFormat.MANIFEST_SIGNATURE,
                 BundleFormat.CERTIFICATE,
-                BundleFormat.EVENTS,
                 BundleFormat.SEALS,
                 BundleFormat.PROOFS)) {
             if (!files.containsKey(name)) {
@@ -139,9 +160,20 @@ public final class BundleVerifier {
         if (!Sm2Signer.verify(key, manifest, manifestSignature)) {
             return broken(BundleFormat.MANIFEST + ": the hub's signature does not verify");
         }
-        JsonNode digests = JSON.readTree(manifest).get("files");
+        // The hub's signature over the file's bytes, checked beside the content checks below.
+        java.util.concurrent.CompletableFuture<Boolean> fileSignature =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return fileSignatureHolds(bundle, key);
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
+        JsonNode manifestJson = JSON.readTree(manifest);
+        JsonNode digests = manifestJson.get("files");
         for (Map.Entry<String, byte[]> file : files.entrySet()) {
             String name = file.getKey();
+            // Events are checked one by one against their own hashes and seals, and counted below.
             if (name.equals(BundleFormat.MANIFEST) || name.equals(BundleFormat.MANIFEST_SIGNATURE)) {
                 continue;
             }
@@ -172,25 +204,24 @@ public final class BundleVerifier {
         }
 
         // Events: parsed and re-hashed on every core.
-        List<String> eventLines = lines(files.get(BundleFormat.EVENTS));
-        LedgerEvent[] events = new LedgerEvent[eventLines.size()];
-        String[] problems = new String[eventLines.size()];
-        IntStream.range(0, events.length).parallel().forEach(i -> {
-            try {
-                LedgerEvent event = JSON.readValue(eventLines.get(i), BundleFormat.EventLine.class)
-                        .toEvent();
-                events[i] = event;
-                if (!event.intact()) {
-                    problems[i] = "event " + event.seq() + ": its content does not match its hash";
-                }
-            } catch (RuntimeException e) {
-                problems[i] = "event line " + (i + 1) + " cannot be read";
+        // Each entry inflated, parsed and re-hashed on its own core.
+        tools.jackson.databind.ObjectReader reader = JSON.readerFor(BundleFormat.EventLine.class);
+        List<Chunk> chunks = eventEntries.parallelStream()
+                .map(name -> chunk(name, entry.apply(name), reader))
+                .toList();
+        long total = chunks.stream().mapToLong(c -> c.events().length).sum();
+        if (total != manifestJson.path("events").asLong(-1)) {
+            return broken("the bundle holds " + total + " events, the signed manifest says "
+                    + manifestJson.path("events").asLong(-1));
+        }
+        for (Chunk chunk : chunks) {
+            if (chunk.problem() != null) {
+                return broken(chunk.problem());
             }
-        });
+        }
+        Checked[] events =
+                chunks.stream().flatMap(c -> Arrays.stream(c.events())).toArray(Checked[]::new);
         for (int i = 0; i < events.length; i++) {
-            if (problems[i] != null) {
-                return broken(problems[i]);
-            }
             if (i > 0
                     && events[i].seq() == events[i - 1].seq() + 1
                     && !Arrays.equals(events[i - 1].hash(), events[i].prevHash())) {
@@ -199,8 +230,8 @@ public final class BundleVerifier {
         }
 
         // Every event under a seal: whole trees rebuilt, partial ones by inclusion proof.
-        Map<Long, List<LedgerEvent>> bySeal = new HashMap<>();
-        for (LedgerEvent event : events) {
+        Map<Long, List<Checked>> bySeal = new HashMap<>();
+        for (Checked event : events) {
             var floor = seals.floorEntry(event.seq());
             if (floor == null || floor.getValue().toSeq() < event.seq()) {
                 return broken("event " + event.seq() + ": no seal in the bundle covers it");
@@ -218,7 +249,7 @@ public final class BundleVerifier {
         String[] sealProblems = new String[used.size()];
         IntStream.range(0, used.size()).parallel().forEach(i -> {
             LedgerSeal seal = used.get(i);
-            List<LedgerEvent> members = bySeal.get(seal.id());
+            List<Checked> members = bySeal.get(seal.id());
             if (members.size() == seal.treeSize()) {
                 List<byte[]> leaves = new ArrayList<>(members.size());
                 for (int m = 0; m < members.size(); m++) {
@@ -235,7 +266,7 @@ public final class BundleVerifier {
                 }
                 return;
             }
-            for (LedgerEvent event : members) {
+            for (Checked event : members) {
                 BundleFormat.ProofLine proof = proofs.get(event.seq());
                 List<byte[]> path = proof == null
                         ? List.of()
@@ -261,14 +292,62 @@ public final class BundleVerifier {
             }
         }
         // Last, the bytes the content checks do not reach (zip headers, names, times).
-        if (!fileSignatureHolds(bundle, key)) {
+        if (!fileSignature.join()) {
             return broken("the bundle file: the hub's signature over its bytes does not verify");
         }
         return new Verdict(true, events.length, seals.size(), keyId, null);
     }
 
+    /** One events entry: its events in order, or the first line that fails. */
+    private record Chunk(Checked[] events, String problem) {}
+
+    private static Chunk chunk(String name, byte[] bytes, tools.jackson.databind.ObjectReader reader) {
+        int[] starts;
+        try {
+            starts = lineStarts(bytes);
+        } catch (IllegalArgumentException e) {
+            return new Chunk(new Checked[0], name + ": its last line is cut off");
+        }
+        Checked[] events = new Checked[starts.length - 1];
+        for (int i = 0; i < events.length; i++) {
+            try {
+                BundleFormat.EventLine line =
+                        BundleFormat.EventLine.parse(JSON, bytes, starts[i], starts[i + 1] - 1 - starts[i]);
+                byte[] hash = HEX.parseHex(line.hash());
+                events[i] = new Checked(line.seq(), HEX.parseHex(line.prevHash()), hash);
+                if (!Arrays.equals(hash, line.recomputedHash())) {
+                    return new Chunk(events, "event " + line.seq() + ": its content does not match its hash");
+                }
+            } catch (RuntimeException e) {
+                return new Chunk(events, name + ": line " + (i + 1) + " cannot be read");
+            }
+        }
+        return new Chunk(events, null);
+    }
+
+    /** What the chain and tree checks need of an event once its hash is confirmed. */
+    private record Checked(long seq, byte[] prevHash, byte[] hash) {}
+
     private static Verdict broken(String problem) {
         return new Verdict(false, 0, 0, null, problem);
+    }
+
+    /** Where each line starts, plus one past the end; every line ends with a newline. */
+    private static int[] lineStarts(byte[] content) {
+        if (content.length > 0 && content[content.length - 1] != '\n') {
+            throw new IllegalArgumentException("the last event line has no newline");
+        }
+        int[] starts = new int[1 + content.length / 256];
+        int count = 1;
+        for (int i = 0; i < content.length; i++) {
+            if (content[i] == '\n') {
+                if (count == starts.length) {
+                    starts = Arrays.copyOf(starts, starts.length * 2);
+                }
+                starts[count++] = i + 1;
+            }
+        }
+        return Arrays.copyOf(starts, count);
     }
 
     private static List<String> lines(byte[] content) {

@@ -39,7 +39,6 @@ final class BundleWriter implements AutoCloseable {
     private final Map<String, String> digests = new LinkedHashMap<>();
     private final TreeMap<Long, LedgerSeal> seals = new TreeMap<>();
     private final Map<Long, List<long[]>> covered = new LinkedHashMap<>();
-    private final SM3Digest eventsDigest = new SM3Digest();
     private long events;
 
     BundleWriter(
@@ -56,18 +55,22 @@ final class BundleWriter implements AutoCloseable {
         this.json = json;
         this.sealCovering = sealCovering;
         this.sealLeaves = sealLeaves;
-        zip.putNextEntry(new ZipEntry(BundleFormat.EVENTS));
     }
 
     void event(LedgerEvent event) {
         byte[] line =
                 (json.writeValueAsString(BundleFormat.EventLine.of(event)) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
+            if (events % BundleFormat.EVENTS_PER_ENTRY == 0) {
+                if (events > 0) {
+                    zip.closeEntry();
+                }
+                zip.putNextEntry(new ZipEntry(BundleFormat.eventsEntry(1 + events / BundleFormat.EVENTS_PER_ENTRY)));
+            }
             zip.write(line);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        eventsDigest.update(line, 0, line.length);
         events++;
         var floor = seals.floorEntry(event.seq());
         LedgerSeal seal = floor != null && floor.getValue().toSeq() >= event.seq() ? floor.getValue() : null;
@@ -83,8 +86,9 @@ final class BundleWriter implements AutoCloseable {
 
     /** Finishes the bundle: seals, proofs, certificate, README, then the signed manifest. */
     void finish(Map<String, Object> query, String certificatePem, PrivateKey key) throws IOException {
-        zip.closeEntry();
-        digests.put(BundleFormat.EVENTS, finish(eventsDigest));
+        if (events > 0) {
+            zip.closeEntry();
+        }
 
         ByteArrayOutputStream sealLines = new ByteArrayOutputStream();
         ByteArrayOutputStream proofLines = new ByteArrayOutputStream();

@@ -1,10 +1,11 @@
 package cn.tongban.ledger;
 
 import cn.tongban.signing.CanonicalBytes;
-import cn.tongban.signing.Sm3;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import org.bouncycastle.crypto.digests.SM3Digest;
 
 /**
  * 账本事件: an entry in its place in the chain. Its hash is SM3 over its canonical bytes, which
@@ -32,40 +33,81 @@ public record LedgerEvent(long seq, LedgerEntry entry, byte[] prevHash, byte[] h
                 entry.personRef(),
                 entry.payloadDigest(),
                 entry.details());
-        return new LedgerEvent(seq, stored, prevHash, Sm3.digest(canonicalBytes(seq, stored, prevHash)));
+        return new LedgerEvent(seq, stored, prevHash, hashOf(seq, stored, prevHash));
     }
 
+    /** The canonical bytes (what is hashed), spelled out; {@link #hash} feeds the same bytes to SM3 without copying. */
     public static byte[] canonicalBytes(long seq, LedgerEntry e, byte[] prevHash) {
-        return new CanonicalBytes()
-                .text(DOMAIN)
-                .number(seq)
-                .text(instant(e.at()))
-                .text(e.type())
-                .text(e.actor())
-                .text(e.participantUscc())
-                .text(e.resourceCode())
-                .text(e.agreementId() == null ? null : e.agreementId().toString())
-                .text(e.purpose())
-                .text(e.serviceItemCode())
-                .text(e.outcome())
-                .text(e.sourceRecordId())
-                .text(e.deliveryKey())
-                .text(e.personRef())
-                .text(e.payloadDigest())
-                .text(e.details())
-                .bytes(prevHash)
-                .toByteArray();
+        CanonicalBytes out = new CanonicalBytes().text(DOMAIN).number(seq);
+        for (String field : fields(e)) {
+            out.text(field);
+        }
+        return out.bytes(prevHash).toByteArray();
+    }
+
+    static byte[] hashOf(long seq, LedgerEntry e, byte[] prevHash) {
+        return hash(seq, fields(e), prevHash);
+    }
+
+    /** The text fields in canonical order, after the sequence number. */
+    static String[] fields(LedgerEntry e) {
+        return new String[] {
+            instant(e.at()),
+            e.type(),
+            e.actor(),
+            e.participantUscc(),
+            e.resourceCode(),
+            e.agreementId() == null ? null : e.agreementId().toString(),
+            e.purpose(),
+            e.serviceItemCode(),
+            e.outcome(),
+            e.sourceRecordId(),
+            e.deliveryKey(),
+            e.personRef(),
+            e.payloadDigest(),
+            e.details()
+        };
+    }
+
+    /** SM3 of the canonical bytes of an event given as text fields (the offline verifier's path). */
+    static byte[] hash(long seq, String[] fields, byte[] prevHash) {
+        SM3Digest digest = new SM3Digest();
+        byte[] number = new byte[8];
+        feed(digest, DOMAIN.getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < 8; i++) {
+            number[i] = (byte) (seq >>> (56 - 8 * i));
+        }
+        digest.update(number, 0, 8);
+        for (String field : fields) {
+            feed(digest, field == null ? EMPTY : field.getBytes(StandardCharsets.UTF_8));
+        }
+        feed(digest, prevHash);
+        byte[] out = new byte[32];
+        digest.doFinal(out, 0);
+        return out;
+    }
+
+    private static final byte[] EMPTY = new byte[0];
+
+    private static void feed(SM3Digest digest, byte[] value) {
+        int n = value.length;
+        digest.update((byte) (n >>> 24));
+        digest.update((byte) (n >>> 16));
+        digest.update((byte) (n >>> 8));
+        digest.update((byte) n);
+        digest.update(value, 0, n);
     }
 
     /** Whether the stored hash is the hash of the stored content. */
     public boolean intact() {
-        return Arrays.equals(hash, Sm3.digest(canonicalBytes(seq, entry, prevHash)));
+        return Arrays.equals(hash, hashOf(seq, entry, prevHash));
     }
 
     /** ISO-8601 UTC with exactly six fraction digits, so the text never depends on trailing zeros. */
     public static String instant(Instant at) {
         Instant micros = at.truncatedTo(ChronoUnit.MICROS);
         String whole = micros.truncatedTo(ChronoUnit.SECONDS).toString();
-        return whole.substring(0, whole.length() - 1) + String.format(".%06dZ", micros.getNano() / 1000);
+        String fraction = Integer.toString(1_000_000 + micros.getNano() / 1000).substring(1);
+        return whole.substring(0, whole.length() - 1) + "." + fraction + "Z";
     }
 }

@@ -3,13 +3,11 @@ package cn.tongban.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.tongban.signing.HubKeys;
-import cn.tongban.signing.Sm3;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -55,21 +53,36 @@ class BundleVerifierTest {
     }
 
     @Test
-    void aChangedEventIsNamedByTheManifestAndThenByItsHash() throws Exception {
+    void aChangedRemovedOrMiscountedEventIsNamed() throws Exception {
         Map<String, byte[]> files = unzip(bundle);
-        String events = new String(files.get("events.jsonl"), StandardCharsets.UTF_8);
-        String forged = events.replaceFirst("\"outcome\":\"DELIVERED\"", "\"outcome\":\"REFUSED\"");
-        files.put("events.jsonl", forged.getBytes(StandardCharsets.UTF_8));
-        assertThat(verify(zip(files)).problem())
-                .isEqualTo("events.jsonl: its SM3 digest differs from the signed manifest");
+        String events = new String(files.get("events/00001.jsonl"), StandardCharsets.UTF_8);
+        Map<String, byte[]> forged = new LinkedHashMap<>(files);
+        forged.put(
+                "events/00001.jsonl",
+                events.replaceFirst("\"outcome\":\"DELIVERED\"", "\"outcome\":\"REFUSED\"")
+                        .getBytes(StandardCharsets.UTF_8));
+        assertThat(verify(zip(forged)).problem()).matches("event \\d+: its content does not match its hash");
 
-        // A forger who also rewrites the manifest's digest breaks the hub's signature over it.
-        String manifest = new String(files.get("manifest.json"), StandardCharsets.UTF_8)
-                .replace(
-                        HexFormat.of().formatHex(Sm3.digest(events.getBytes(StandardCharsets.UTF_8))),
-                        HexFormat.of().formatHex(Sm3.digest(forged.getBytes(StandardCharsets.UTF_8))));
-        files.put("manifest.json", manifest.getBytes(StandardCharsets.UTF_8));
-        assertThat(verify(zip(files)).problem()).isEqualTo("manifest.json: the hub's signature does not verify");
+        Map<String, byte[]> shortened = new LinkedHashMap<>(files);
+        shortened.put(
+                "events/00001.jsonl",
+                events.substring(0, events.lastIndexOf('\n', events.length() - 2) + 1)
+                        .getBytes(StandardCharsets.UTF_8));
+        assertThat(verify(zip(shortened)).problem())
+                .isEqualTo("the bundle holds 2499 events, the signed manifest says 2500");
+
+        // A forger who also lowers the manifest's count breaks the hub's signature over it.
+        Map<String, byte[]> recounted = new LinkedHashMap<>(shortened);
+        recounted.put(
+                "manifest.json",
+                new String(files.get("manifest.json"), StandardCharsets.UTF_8)
+                        .replace("\"events\" : 2500", "\"events\" : 2499")
+                        .getBytes(StandardCharsets.UTF_8));
+        assertThat(verify(zip(recounted)).problem()).isEqualTo("manifest.json: the hub's signature does not verify");
+
+        // Re-zipping untouched content keeps every item valid but not the file's own signature.
+        assertThat(verify(zip(files)).problem())
+                .isEqualTo("the bundle file: the hub's signature over its bytes does not verify");
     }
 
     @Test
