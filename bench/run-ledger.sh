@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Audit-ledger benchmarks. Usage:
 #   bash bench/run-ledger.sh verify [events]   # offline verification of a synthetic bundle (default 1,000,000 events)
-#   bash bench/run-ledger.sh search [events]   # person search over a ledger of N events (default 10,000,000)
+#   bash bench/run-ledger.sh search [events] [keep]   # person search over a ledger of N events (default 10,000,000);
+#                                                     # "keep" reuses the bench database filled by an earlier run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-verify}"
@@ -14,8 +15,10 @@ if [ "$what" = verify ]; then
   java -jar target/tongban-hub.jar verify "target/bench/bundle-$events.zip"
 else
   events="${2:-10000000}"
-  psql -h 127.0.0.1 -U postgres -d postgres -q -c "drop database if exists tongban_bench with (force)"
-  psql -h 127.0.0.1 -U postgres -d postgres -q -c "create database tongban_bench"
+  if [ "${3:-}" != keep ]; then
+    psql -h 127.0.0.1 -U postgres -d postgres -q -c "drop database if exists tongban_bench with (force)"
+    psql -h 127.0.0.1 -U postgres -d postgres -q -c "create database tongban_bench"
+  fi
   mvn -B -q -Dspotless.check.skip=true exec:java -Dexec.mainClass=cn.tongban.bench.LedgerLoad -Dexec.classpathScope=test \
     -Dexec.args="search $events" -Dorg.apache.avro.SERIALIZABLE_PACKAGES=cn.tongban
 fi

@@ -55,8 +55,10 @@ class SecurityConfiguration {
 
     @Bean
     PasswordEncoder passwordEncoder() {
-        return new DelegatingPasswordEncoder(
-                "bcrypt", Map.of("bcrypt", new BCryptPasswordEncoder(), "sm3", new Sm3SecretEncoder()));
+        return new VerifiedPasswordCache(
+                new DelegatingPasswordEncoder(
+                        "bcrypt", Map.of("bcrypt", new BCryptPasswordEncoder(), "sm3", new Sm3SecretEncoder())),
+                java.time.Duration.ofMinutes(5));
     }
 
     @Bean
