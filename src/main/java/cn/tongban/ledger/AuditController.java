@@ -29,7 +29,7 @@ class AuditController {
     }
 
     @GetMapping("/lineage")
-    List<AuditTrail.EventView> lineage(
+    List<BundleFormat.EventLine> lineage(
             @RequestParam(required = false) String resource, @RequestParam(required = false) String sourceRecordId) {
         return trail.lineage(CurrentActor.get(), resource, sourceRecordId);
     }

@@ -13,7 +13,6 @@ import java.io.OutputStream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,51 +50,8 @@ public class AuditTrail {
         this.json = json;
     }
 
-    /** One event as auditors see it. */
-    public record EventView(
-            long seq,
-            String occurredAt,
-            String type,
-            String actor,
-            String participantUscc,
-            String resourceCode,
-            UUID agreementId,
-            String purpose,
-            String serviceItemCode,
-            String outcome,
-            String sourceRecordId,
-            String deliveryKey,
-            String personRef,
-            String payloadDigest,
-            String details,
-            String prevHash,
-            String hash) {
-
-        static EventView of(LedgerEvent e) {
-            LedgerEntry x = e.entry();
-            HexFormat hex = HexFormat.of();
-            return new EventView(
-                    e.seq(),
-                    LedgerEvent.instant(x.at()),
-                    x.type(),
-                    x.actor(),
-                    x.participantUscc(),
-                    x.resourceCode(),
-                    x.agreementId(),
-                    x.purpose(),
-                    x.serviceItemCode(),
-                    x.outcome(),
-                    x.sourceRecordId(),
-                    x.deliveryKey(),
-                    x.personRef(),
-                    x.payloadDigest(),
-                    x.details(),
-                    hex.formatHex(e.prevHash()),
-                    hex.formatHex(e.hash()));
-        }
-    }
-
-    public record Page(List<EventView> items, int page, int size, boolean hasMore) {}
+    /** A page of events, each as it appears in evidence bundles. */
+    public record Page(List<BundleFormat.EventLine> items, int page, int size, boolean hasMore) {}
 
     /** Reads and checks the query parameters; unknown ones and bad values are refused, naming them. */
     public LedgerStore.Filter filter(Map<String, String> params) {
@@ -144,12 +100,13 @@ public class AuditTrail {
         int page = number(params.get("page"), "page", 0, 0, 1_000_000);
         int size = number(params.get("size"), "size", 50, 1, MAX_PAGE);
         List<LedgerEvent> found = store.search(filter, page * size, size + 1);
-        List<EventView> items = found.stream().limit(size).map(EventView::of).toList();
+        List<BundleFormat.EventLine> items =
+                found.stream().limit(size).map(BundleFormat.EventLine::of).toList();
         return new Page(items, page, size, found.size() > size);
     }
 
     @Transactional(readOnly = true)
-    public List<EventView> lineage(Actor actor, String resourceCode, String sourceRecordId) {
+    public List<BundleFormat.EventLine> lineage(Actor actor, String resourceCode, String sourceRecordId) {
         requireAuditor(actor);
         if (blank(resourceCode) == null || blank(sourceRecordId) == null) {
             throw ApiException.invalid(List.of(
@@ -161,7 +118,7 @@ public class AuditTrail {
                             "the resource code and the source record id are both needed")));
         }
         return store.lineage(resourceCode, sourceRecordId).stream()
-                .map(EventView::of)
+                .map(BundleFormat.EventLine::of)
                 .toList();
     }
 
