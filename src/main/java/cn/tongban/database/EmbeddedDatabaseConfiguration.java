@@ -42,8 +42,12 @@ class EmbeddedDatabaseConfiguration {
     EmbeddedPostgres embeddedPostgres(EmbeddedProperties properties) throws IOException {
         Path dir = properties.dataDir().toAbsolutePath();
         Files.createDirectories(dir);
-        EmbeddedPostgres.Builder builder =
-                EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(properties.clean());
+        // Stopped by Spring (destroyMethod) after the routes and the pool, not by a JVM shutdown
+        // hook of its own that would race them and cut off in-flight transactions.
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setDataDirectory(dir)
+                .setCleanDataDirectory(properties.clean())
+                .setRegisterShutdownHook(false);
         if (properties.port() > 0) {
             builder.setPort(properties.port());
         }
