@@ -103,6 +103,19 @@ public final class QueryLoad {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(Map.of("resourceCode", code, "key", person))))
                 .build();
 
+        int hold = Integer.getInteger("bench.hold", 0);
+        if (hold > 0) {
+            // For an outside load tool (wrk): the request to send, then the hub stays up a while.
+            java.nio.file.Files.writeString(
+                    java.nio.file.Path.of("target/query-request.lua"),
+                    "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n"
+                            + "wrk.headers[\"Authorization\"] = \"" + auth + "\"\nwrk.body = '"
+                            + new String(queryBody, StandardCharsets.UTF_8) + "'\n");
+            System.out.println("HOLD " + base + "/api/exchange/query/" + code);
+            Thread.sleep(hold * 1000L);
+            hub.close();
+            System.exit(0);
+        }
         // Warm-up (JIT, connection pools), ramping up; its failures are not counted.
         for (int warm : new int[] {rate / 5, rate / 2, rate}) {
             load(http, viaHub, warm, 5);
