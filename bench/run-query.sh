@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Synchronous-query benchmark: hub overhead at a fixed request rate against a 1 ms supplier.
-# Usage: bash bench/run-query.sh [requests per second] [seconds]
+# Usage: bash bench/run-query.sh [requests per second] [seconds] [hold seconds]
+# With a hold time the hub is only set up and kept running: drive it with an outside tool, e.g.
+#   wrk -t2 -c8 -d15s --latency -s target/query-request.lua <the URL printed after HOLD>
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rate="${1:-500}"; seconds="${2:-20}"
+rate="${1:-500}"; seconds="${2:-20}"; hold="${3:-0}"
 psql -h 127.0.0.1 -U postgres -d postgres -q -c "drop database if exists tongban_bench with (force)"
 psql -h 127.0.0.1 -U postgres -d postgres -q -c "create database tongban_bench"
 mvn -B -q test-compile -DskipTests -Dspotless.check.skip=true
 mvn -B -q -Dspotless.check.skip=true exec:java -Dexec.mainClass=cn.tongban.bench.QueryLoad -Dexec.classpathScope=test \
-  -Dbench.rate="$rate" -Dbench.seconds="$seconds" -Dorg.apache.avro.SERIALIZABLE_PACKAGES=cn.tongban
+  -Dbench.rate="$rate" -Dbench.seconds="$seconds" -Dbench.hold="$hold" -Dorg.apache.avro.SERIALIZABLE_PACKAGES=cn.tongban
