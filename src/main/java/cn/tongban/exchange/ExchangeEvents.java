@@ -11,6 +11,12 @@ public final class ExchangeEvents {
 
     /** A stored delivery as the ledger names it. */
     static Delivery delivery(cn.tongban.exchange.internal.ExchangeStore.DeliveryRow row) {
+        return delivery(row, null, null);
+    }
+
+    /** A delivery just queued: with the fields and masking it carries and the digest of what was signed. */
+    static Delivery delivery(
+            cn.tongban.exchange.internal.ExchangeStore.DeliveryRow row, String fields, String envelopeDigest) {
         return new Delivery(
                 row.idempotencyKey(),
                 row.agreementId(),
@@ -21,8 +27,8 @@ public final class ExchangeEvents {
                 row.sourceRecordId(),
                 row.personRef(),
                 row.endpointKind(),
-                null,
-                null,
+                fields,
+                envelopeDigest,
                 row.status());
     }
 

@@ -318,19 +318,8 @@ public class IntakeService {
             for (int i = 0; i < rows.size(); i++) {
                 DeliveryRow row = rows.get(i);
                 DeliveryDraft draft = drafts.get(i);
-                queuedNow.add(new ExchangeEvents.Delivery(
-                        row.idempotencyKey(),
-                        row.agreementId(),
-                        row.resourceCode(),
-                        row.demanderUscc(),
-                        row.serviceItemCode(),
-                        row.purpose(),
-                        row.sourceRecordId(),
-                        row.personRef(),
-                        row.endpointKind(),
-                        draft.target().fieldsText(),
-                        HexFormat.of().formatHex(Sm3.digest(draft.canonical())),
-                        row.status()));
+                queuedNow.add(ExchangeEvents.delivery(
+                        row, draft.target().fieldsText(), HexFormat.of().formatHex(Sm3.digest(draft.canonical()))));
             }
             events.publishEvent(new ExchangeEvents.DeliveriesQueued(batchId, mode.name(), queuedNow, now));
         }

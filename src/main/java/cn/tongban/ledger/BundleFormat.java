@@ -2,7 +2,6 @@ package cn.tongban.ledger;
 
 import java.util.HexFormat;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * 证据包格式: the lines of an evidence bundle's files, shared by the writer and the offline
@@ -154,28 +153,6 @@ final class BundleFormat {
                         details
                     },
                     HEX.parseHex(prevHash));
-        }
-
-        LedgerEvent toEvent() {
-            return new LedgerEvent(
-                    seq,
-                    new LedgerEntry(
-                            java.time.Instant.parse(occurredAt),
-                            type,
-                            actor,
-                            participantUscc,
-                            resourceCode,
-                            agreementId == null ? null : UUID.fromString(agreementId),
-                            purpose,
-                            serviceItemCode,
-                            outcome,
-                            sourceRecordId,
-                            deliveryKey,
-                            personRef,
-                            payloadDigest,
-                            details),
-                    HEX.parseHex(prevHash),
-                    HEX.parseHex(hash));
         }
     }
 

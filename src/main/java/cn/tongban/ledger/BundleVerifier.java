@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -251,16 +250,16 @@ public final class BundleVerifier {
             LedgerSeal seal = used.get(i);
             List<Checked> members = bySeal.get(seal.id());
             if (members.size() == seal.treeSize()) {
-                List<byte[]> leaves = new ArrayList<>(members.size());
+                List<byte[]> hashes = new ArrayList<>(members.size());
                 for (int m = 0; m < members.size(); m++) {
                     if (members.get(m).seq() != seal.fromSeq() + m) {
                         sealProblems[i] =
                                 "seal " + seal.id() + ": event " + (seal.fromSeq() + m) + " is missing or repeated";
                         return;
                     }
-                    leaves.add(MerkleTree.leafHash(members.get(m).hash()));
+                    hashes.add(members.get(m).hash());
                 }
-                if (!Arrays.equals(MerkleTree.ofLeafHashes(leaves).root(), seal.root())) {
+                if (!Arrays.equals(LedgerSeal.treeOf(hashes).root(), seal.root())) {
                     sealProblems[i] = "seal " + seal.id() + ": the events " + seal.fromSeq() + ".." + seal.toSeq()
                             + " do not lead to its signed root";
                 }
@@ -364,21 +363,5 @@ public final class BundleVerifier {
             throw new java.io.UncheckedIOException(e);
         }
         return lines;
-    }
-
-    private static Map<String, byte[]> unzip(InputStream in) throws IOException {
-        Map<String, byte[]> files = new HashMap<>();
-        try (ZipInputStream zip = new ZipInputStream(in)) {
-            ZipEntry entry;
-            while ((entry = zip.getNextEntry()) != null) {
-                if (files.put(entry.getName(), zip.readAllBytes()) != null) {
-                    throw new IOException("duplicate entry");
-                }
-            }
-        }
-        if (files.isEmpty()) {
-            throw new IOException("empty");
-        }
-        return files;
     }
 }

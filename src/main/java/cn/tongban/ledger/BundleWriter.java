@@ -98,11 +98,7 @@ final class BundleWriter implements AutoCloseable {
             if (seqs.size() == seal.treeSize()) {
                 continue; // the whole seal is here: the verifier rebuilds its tree
             }
-            List<byte[]> leaves = new ArrayList<>();
-            for (byte[] hash : sealLeaves.apply(seal)) {
-                leaves.add(MerkleTree.leafHash(hash));
-            }
-            MerkleTree tree = MerkleTree.ofLeafHashes(leaves);
+            MerkleTree tree = LedgerSeal.treeOf(sealLeaves.apply(seal));
             for (long[] seq : seqs) {
                 int index = (int) (seq[0] - seal.fromSeq());
                 List<String> path =

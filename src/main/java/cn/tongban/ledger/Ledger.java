@@ -93,28 +93,14 @@ public class Ledger {
             return Optional.empty();
         }
         long to = Math.min(committed, from + properties.maxSealSize() - 1);
-        List<byte[]> leaves = new ArrayList<>((int) (to - from + 1));
-        for (byte[] hash : store.hashes(from, to)) {
-            leaves.add(MerkleTree.leafHash(hash));
-        }
-        MerkleTree tree = MerkleTree.ofLeafHashes(leaves);
-        long id = last.map(s -> s.id() + 1).orElse(1L);
-        byte[] prevSeal = last.map(LedgerSeal::sealHash).orElse(new byte[32]);
-        String sealedAt = LedgerEvent.instant(at);
-        byte[] signed =
-                LedgerSeal.signedBytes(id, from, to, tree.size(), tree.root(), prevSeal, sealedAt, keys.keyId());
-        byte[] signature = Sm2Signer.sign(keys.signingKey(), signed);
-        LedgerSeal seal = new LedgerSeal(
-                id,
+        LedgerSeal seal = LedgerSeal.sign(
+                last.map(s -> s.id() + 1).orElse(1L),
                 from,
                 to,
-                tree.size(),
-                tree.root(),
-                prevSeal,
-                sealedAt,
-                keys.keyId(),
-                signature,
-                LedgerSeal.hashOf(signed, signature));
+                store.hashes(from, to),
+                last.map(LedgerSeal::sealHash).orElse(new byte[32]),
+                LedgerEvent.instant(at),
+                keys);
         store.insertSeal(seal);
         lastSealAt = at;
         return Optional.of(seal);
@@ -152,12 +138,8 @@ public class Ledger {
         byte[] prevSeal = new byte[32];
         for (LedgerSeal seal : store.seals(1, Long.MAX_VALUE)) {
             seals++;
-            List<byte[]> leaves = new ArrayList<>();
-            for (byte[] hash : store.hashes(seal.fromSeq(), seal.toSeq())) {
-                leaves.add(MerkleTree.leafHash(hash));
-            }
-            if (leaves.size() != seal.treeSize()
-                    || !Arrays.equals(MerkleTree.ofLeafHashes(leaves).root(), seal.root())) {
+            MerkleTree tree = LedgerSeal.treeOf(store.hashes(seal.fromSeq(), seal.toSeq()));
+            if (tree.size() != seal.treeSize() || !Arrays.equals(tree.root(), seal.root())) {
                 return new ChainCheck(
                         false,
                         checked[0],

@@ -1,8 +1,6 @@
 package cn.tongban.ledger;
 
 import cn.tongban.signing.HubKeys;
-import cn.tongban.signing.MerkleTree;
-import cn.tongban.signing.Sm2Signer;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,25 +57,14 @@ public final class LedgerBundles {
         byte[] prevSeal = new byte[32];
         for (int from = 1, id = 1; from <= count; from += sealSize, id++) {
             int to = Math.min(count, from + sealSize - 1);
-            List<byte[]> leaves = new ArrayList<>();
-            for (int s = from; s <= to; s++) {
-                leaves.add(MerkleTree.leafHash(events.get(s - 1).hash()));
-            }
-            MerkleTree tree = MerkleTree.ofLeafHashes(leaves);
-            String at = LedgerEvent.instant(start.plusMillis(to));
-            byte[] signed = LedgerSeal.signedBytes(id, from, to, tree.size(), tree.root(), prevSeal, at, keys.keyId());
-            byte[] signature = Sm2Signer.sign(keys.signingKey(), signed);
-            LedgerSeal seal = new LedgerSeal(
+            LedgerSeal seal = LedgerSeal.sign(
                     id,
                     from,
                     to,
-                    tree.size(),
-                    tree.root(),
+                    events.subList(from - 1, to).stream().map(LedgerEvent::hash).toList(),
                     prevSeal,
-                    at,
-                    keys.keyId(),
-                    signature,
-                    LedgerSeal.hashOf(signed, signature));
+                    LedgerEvent.instant(start.plusMillis(to)),
+                    keys);
             seals.add(seal);
             prevSeal = seal.sealHash();
         }

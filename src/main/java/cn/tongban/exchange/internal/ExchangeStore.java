@@ -386,8 +386,8 @@ public class ExchangeStore {
                 rs.getTimestamp(10).toInstant());
     }
 
-    /** Where a pull stands: the supplier's cursor (null before the first page) and when it is next due. */
-    public record PullCursor(UUID endpointId, String resourceCode, String cursor, Instant nextPollAt) {}
+    /** Where a pull stands: the supplier's cursor (null before the first page). */
+    public record PullCursor(UUID endpointId, String resourceCode, String cursor) {}
 
     /**
      * Claims a due feed for this transaction: its row is created on first sight and locked, or
@@ -404,11 +404,7 @@ public class ExchangeStore {
                 .param(endpointId)
                 .param(resourceCode)
                 .param(Timestamp.from(now))
-                .query((rs, n) -> new PullCursor(
-                        endpointId,
-                        resourceCode,
-                        rs.getString("cursor_value"),
-                        rs.getTimestamp("next_poll_at").toInstant()))
+                .query((rs, n) -> new PullCursor(endpointId, resourceCode, rs.getString("cursor_value")))
                 .optional();
     }
 
