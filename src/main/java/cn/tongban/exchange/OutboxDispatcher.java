@@ -40,6 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class OutboxDispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxDispatcher.class);
+    private static final long DRAIN_BUDGET_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
 
     private final ExchangeStore store;
     private final EnvelopeAssembler assembler;
@@ -74,8 +75,24 @@ public class OutboxDispatcher {
                 .build();
     }
 
-    /** One pass; returns how many deliveries it handled (the route calls it on a timer). */
+    /**
+     * Drains what is due: passes of up to {@code dispatchBatch} deliveries, one after another
+     * while a pass comes back full, for at most {@link #DRAIN_BUDGET_NANOS} so the timer route
+     * gets the thread back. Waiting a timer period between full passes would cap the outbox at
+     * one batch per period, however large the backlog after an outage. Returns how many it handled.
+     */
     public int dispatchDue() {
+        long deadline = System.nanoTime() + DRAIN_BUDGET_NANOS;
+        int total = 0;
+        int handled;
+        do {
+            handled = dispatchPass();
+            total += handled;
+        } while (handled >= properties.dispatchBatch() && System.nanoTime() < deadline);
+        return total;
+    }
+
+    private int dispatchPass() {
         Integer handled = transaction.execute(status -> {
             List<DeliveryRow> due = store.claimDue(clock.instant(), properties.dispatchBatch());
             Map<String, List<DeliveryRow>> byEndpoint = new LinkedHashMap<>();
