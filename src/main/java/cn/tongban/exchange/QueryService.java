@@ -7,6 +7,7 @@ import cn.tongban.catalog.EndpointKind;
 import cn.tongban.catalog.ParticipantRegistry;
 import cn.tongban.catalog.Resource;
 import cn.tongban.catalog.SupplyList;
+import cn.tongban.history.ChangeLog;
 import cn.tongban.identifier.IdNumber;
 import cn.tongban.security.Actor;
 import cn.tongban.signing.HubKeys;
@@ -15,14 +16,12 @@ import cn.tongban.signing.Sm2Signer;
 import cn.tongban.signing.Sm3;
 import cn.tongban.web.ApiException;
 import cn.tongban.web.ApiException.FieldProblem;
+import jakarta.annotation.PreDestroy;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,11 +34,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.Timeout;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.event.TransactionalEventListener;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -66,6 +78,13 @@ public class QueryService {
 
     private final Map<String, Plan> plans = new java.util.concurrent.ConcurrentHashMap<>();
 
+    static final Duration TARGET_TTL = Duration.ofSeconds(1);
+
+    private record Target(Agreement agreement, Resource resource, Endpoint endpoint, long version, long fetchedAt) {}
+
+    private final Map<UUID, Target> targets = new ConcurrentHashMap<>();
+    private final AtomicLong catalogVersion = new AtomicLong();
+
     static final int BREAKER_THRESHOLD = 5;
     static final Duration BREAKER_OPEN = Duration.ofSeconds(30);
 
@@ -77,7 +96,7 @@ public class QueryService {
     private final Clock clock;
     private final ApplicationEventPublisher events;
     private final Duration timeout;
-    private final HttpClient http;
+    private final CloseableHttpClient http;
     private final Map<String, Breaker> breakers = new ConcurrentHashMap<>();
     private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
 
@@ -100,9 +119,22 @@ public class QueryService {
         this.clock = clock;
         this.events = events;
         this.timeout = properties.queryTimeout();
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(timeout)
+        Timeout limit = Timeout.of(timeout);
+        this.http = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setMaxConnPerRoute(64)
+                        .setMaxConnTotal(256)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(limit)
+                                .setSocketTimeout(limit)
+                                .build())
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setConnectionRequestTimeout(limit)
+                        .setResponseTimeout(limit)
+                        .build())
+                .disableAutomaticRetries()
+                .disableCookieManagement()
                 .build();
     }
 
@@ -122,17 +154,8 @@ public class QueryService {
         if (actor.participantUscc() == null) {
             throw ApiException.forbidden("queries are made by a participant's system or people");
         }
-        Agreement agreement = agreements.get(request.agreementId(), actor);
-        if (!actor.belongsTo(agreement.demanderUscc())) {
-            throw ApiException.forbidden("only the agreement's demander queries under it");
-        }
-        if (!agreement.resourceCode().equals(resourceCode)) {
-            throw new ApiException(
-                    HttpStatus.UNPROCESSABLE_CONTENT,
-                    "agreementId: not an agreement on this resource",
-                    List.of(new FieldProblem(
-                            "agreementId", "agreement-resource", "is not an agreement on this resource")));
-        }
+        Target target = target(request.agreementId(), resourceCode, actor);
+        Agreement agreement = target.agreement();
         if (agreement.status() != Agreement.Status.ACTIVE) {
             throw ApiException.forbidden("the agreement is " + agreement.status());
         }
@@ -141,13 +164,8 @@ public class QueryService {
         }
         AgreementRegistry.Grant grant = AgreementRegistry.grantOf(agreement)
                 .orElseThrow(() -> ApiException.forbidden("the agreement grants nothing today"));
-        Resource resource = supplyList.get(resourceCode);
-        Endpoint endpoint = participants.endpoints(resource.providerUscc()).stream()
-                .filter(e -> e.kind() == EndpointKind.HTTP_QUERY)
-                .filter(e -> e.resourceCode() == null || e.resourceCode().equals(resourceCode))
-                .findFirst()
-                .orElseThrow(() -> new ApiException(
-                        HttpStatus.SERVICE_UNAVAILABLE, "the provider has no query endpoint", List.of()));
+        Resource resource = target.resource();
+        Endpoint endpoint = target.endpoint();
 
         String personRef = IdNumber.isValid(request.key()) ? personRefs.of(request.key()) : null;
         JsonNode answer;
@@ -222,6 +240,52 @@ public class QueryService {
         return signed;
     }
 
+    /**
+     * The agreement, resource and supplier endpoint a query goes to. Queries come hundreds a
+     * second under the same few agreements, so they are read from the catalog at most once per
+     * {@link #TARGET_TTL} per agreement, and again at once after a catalog change on this hub
+     * (another hub's change is seen within the TTL). A cached target serves only its demander;
+     * anyone else goes the uncached way and gets the catalog's own answer.
+     */
+    private Target target(UUID agreementId, String resourceCode, Actor actor) {
+        Target cached = targets.get(agreementId);
+        long version = catalogVersion.get();
+        if (cached != null
+                && cached.version() == version
+                && cached.fetchedAt() > System.nanoTime() - TARGET_TTL.toNanos()
+                && cached.resource().code().equals(resourceCode)
+                && actor.belongsTo(cached.agreement().demanderUscc())) {
+            return cached;
+        }
+        Agreement agreement = agreements.get(agreementId, actor);
+        if (!actor.belongsTo(agreement.demanderUscc())) {
+            throw ApiException.forbidden("only the agreement's demander queries under it");
+        }
+        if (!agreement.resourceCode().equals(resourceCode)) {
+            throw new ApiException(
+                    HttpStatus.UNPROCESSABLE_CONTENT,
+                    "agreementId: not an agreement on this resource",
+                    List.of(new FieldProblem(
+                            "agreementId", "agreement-resource", "is not an agreement on this resource")));
+        }
+        Resource resource = supplyList.get(resourceCode);
+        Endpoint endpoint = participants.endpoints(resource.providerUscc()).stream()
+                .filter(e -> e.kind() == EndpointKind.HTTP_QUERY)
+                .filter(e -> e.resourceCode() == null || e.resourceCode().equals(resourceCode))
+                .findFirst()
+                .orElseThrow(() -> new ApiException(
+                        HttpStatus.SERVICE_UNAVAILABLE, "the provider has no query endpoint", List.of()));
+        Target target = new Target(agreement, resource, endpoint, version, System.nanoTime());
+        targets.put(agreementId, target);
+        return target;
+    }
+
+    /** Any catalog change (agreement, resource, endpoint, participant) makes the cached targets stale. */
+    @TransactionalEventListener(fallbackExecution = true)
+    void catalogChanged(ChangeLog.ChangeRecorded change) {
+        catalogVersion.incrementAndGet();
+    }
+
     private JsonNode ask(String url, String resourceCode, String key) {
         Breaker breaker = breakers.computeIfAbsent(url, u -> new Breaker());
         synchronized (breaker) {
@@ -230,36 +294,41 @@ public class QueryService {
                         HttpStatus.SERVICE_UNAVAILABLE, "the supplier is unavailable (circuit open)", List.of());
             }
         }
+        HttpPost post = new HttpPost(url);
+        post.setEntity(new ByteArrayEntity(
+                json.writeValueAsBytes(Map.of("resourceCode", resourceCode, "key", key)),
+                ContentType.APPLICATION_JSON));
         try {
-            HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(URI.create(url))
-                            .timeout(timeout)
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(
-                                    json.writeValueAsBytes(Map.of("resourceCode", resourceCode, "key", key))))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            if (response.statusCode() == 404) {
+            SupplierAnswer response = http.execute(
+                    post,
+                    r -> new SupplierAnswer(
+                            r.getCode(), r.getEntity() == null ? null : EntityUtils.toByteArray(r.getEntity())));
+            if (response.status() == 404) {
                 succeeded(breaker);
                 throw ApiException.notFound("record for this key");
             }
-            if (response.statusCode() / 100 != 2) {
+            if (response.status() / 100 != 2 || response.body() == null) {
                 failed(breaker);
-                throw new ApiException(
-                        HttpStatus.BAD_GATEWAY, "the supplier answered " + response.statusCode(), List.of());
+                throw new ApiException(HttpStatus.BAD_GATEWAY, "the supplier answered " + response.status(), List.of());
             }
             succeeded(breaker);
             return json.readTree(response.body());
-        } catch (java.net.http.HttpTimeoutException e) {
+        } catch (InterruptedIOException e) {
+            // connect, read or pool-wait timeout
             failed(breaker);
             throw new ApiException(HttpStatus.GATEWAY_TIMEOUT, "the supplier did not answer in time", List.of());
-        } catch (IOException e) {
+        } catch (IOException | tools.jackson.core.JacksonException e) {
             failed(breaker);
-            throw new ApiException(HttpStatus.BAD_GATEWAY, "the supplier is unreachable", List.of());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "interrupted", List.of());
+            throw new ApiException(
+                    HttpStatus.BAD_GATEWAY, "the supplier is unreachable or answered no JSON", List.of());
         }
+    }
+
+    private record SupplierAnswer(int status, byte[] body) {}
+
+    @PreDestroy
+    void close() {
+        http.close(CloseMode.GRACEFUL);
     }
 
     private static void succeeded(Breaker breaker) {

@@ -25,6 +25,52 @@ class Sm2SignerTest {
     }
 
     @Test
+    void signaturesAreTheStandardSm3WithSm2AndARefusedSignatureLeavesNothingBehind() throws Exception {
+        KeyPair pair = Sm2Signer.generate();
+        byte[] message = "跨省通办".getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < 3; i++) {
+            java.security.Signature jca = java.security.Signature.getInstance("SM3withSM2", Sm2Signer.PROVIDER);
+            jca.initVerify(pair.getPublic());
+            jca.update(message);
+            assertThat(jca.verify(Sm2Signer.sign(pair.getPrivate(), message)))
+                    .as("the provider's SM3withSM2 verifies signature %d", i)
+                    .isTrue();
+        }
+        java.security.Signature jca = java.security.Signature.getInstance("SM3withSM2", Sm2Signer.PROVIDER);
+        jca.initSign(pair.getPrivate());
+        jca.update(message);
+        byte[] fromProvider = jca.sign();
+
+        assertThat(Sm2Signer.verify(pair.getPublic(), message, new byte[] {0x30, 0x06, 2, 1, 0, 2, 1, 0}))
+                .as("r = s = 0 is refused before hashing")
+                .isFalse();
+        assertThat(Sm2Signer.verify(pair.getPublic(), message, new byte[] {1, 2, 3}))
+                .isFalse();
+        assertThat(Sm2Signer.verify(pair.getPublic(), message, fromProvider))
+                .as("a good signature right after refused ones")
+                .isTrue();
+    }
+
+    @Test
+    void signersOnManyThreadsAgree() throws Exception {
+        KeyPair pair = Sm2Signer.generate();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            var results = new java.util.ArrayList<java.util.concurrent.Future<Boolean>>();
+            for (int i = 0; i < 64; i++) {
+                byte[] message = ("message " + i).getBytes(StandardCharsets.UTF_8);
+                results.add(pool.submit(
+                        () -> Sm2Signer.verify(pair.getPublic(), message, Sm2Signer.sign(pair.getPrivate(), message))));
+            }
+            for (var result : results) {
+                assertThat(result.get()).isTrue();
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
     void hubKeysPersistAndTheCertificateCarriesAnSm2Key(@TempDir Path dir) {
         HubKeys first = HubKeys.loadOrCreate(dir, "test hub");
         HubKeys again = HubKeys.loadOrCreate(dir, "test hub");
