@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,9 +15,14 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -93,16 +97,15 @@ public final class QueryLoad {
         String auth = "Basic " + Base64.getEncoder().encodeToString(
                 (credential.get("keyId").asString() + ":" + credential.get("secret").asString()).getBytes(StandardCharsets.UTF_8));
         byte[] queryBody = JSON.writeValueAsBytes(Map.of("key", person, "agreementId", agreementId));
-        HttpRequest viaHub = HttpRequest.newBuilder(URI.create(base + "/api/exchange/query/" + code))
-                .header("Content-Type", "application/json")
-                .header("Authorization", auth)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(queryBody))
+        CloseableHttpClient load = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setMaxConnPerRoute(64)
+                        .setMaxConnTotal(128)
+                        .build())
+                .disableAutomaticRetries()
                 .build();
-        HttpRequest direct = HttpRequest.newBuilder(URI.create(supplierUrl))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(Map.of("resourceCode", code, "key", person))))
-                .build();
-
+        Target viaHub = post(load, base + "/api/exchange/query/" + code, auth, queryBody);
+        Target direct = post(load, supplierUrl, null, JSON.writeValueAsBytes(Map.of("resourceCode", code, "key", person)));
         int hold = Integer.getInteger("bench.hold", 0);
         if (hold > 0) {
             // For an outside load tool (wrk): the request to send, then the hub stays up a while.
@@ -120,12 +123,12 @@ public final class QueryLoad {
         // compilers need tens of CPU seconds on this code: measure the hub as it runs, not as it starts.
         int warmup = Integer.getInteger("bench.warmup", 40);
         for (int warm : new int[] {rate / 5, rate / 2, rate}) {
-            load(http, viaHub, warm, Math.max(2, warmup / 3));
-            load(http, direct, warm, 2);
+            load(viaHub, warm, Math.max(2, warmup / 3));
+            load(direct, warm, 2);
         }
         failures.set(0);
-        long[] supplierOnly = load(http, direct, rate, seconds);
-        long[] throughHub = load(http, viaHub, rate, seconds);
+        long[] supplierOnly = load(direct, rate, seconds);
+        long[] throughHub = load(viaHub, rate, seconds);
         System.out.printf("query benchmark: %d requests/s for %d s, supplier answers in ~1 ms%n", rate, seconds);
         report("supplier directly", supplierOnly);
         report("through the hub  ", throughHub);
@@ -139,14 +142,19 @@ public final class QueryLoad {
         System.exit(0);
     }
 
-    /** Open loop: a request every 1/rate seconds whatever the answers do; returns latencies (ns). */
-    static long[] load(HttpClient http, HttpRequest request, int rate, int seconds) throws Exception {
+    /**
+     * Open loop: a request due every 1/rate seconds whatever the answers do, sent by a pool of
+     * threads on pooled keep-alive connections (Apache HttpClient, blocking: no selector thread
+     * between the measurement and the socket). Latency counts from when a request was due, so a
+     * stalled hub is not hidden by requests that were sent late. Returns latencies (ns), sorted.
+     */
+    static long[] load(Target target, int rate, int seconds) throws Exception {
         int total = rate * seconds;
         long[] latencies = new long[total];
-        List<CompletableFuture<?>> pending = new ArrayList<>(total);
-        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        java.util.concurrent.ExecutorService senders = Executors.newFixedThreadPool(64);
         long period = 1_000_000_000L / rate;
         long start = System.nanoTime();
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(total);
         for (int i = 0; i < total; i++) {
             long due = start + i * period;
             long wait = due - System.nanoTime();
@@ -154,20 +162,43 @@ public final class QueryLoad {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
             int index = i;
-            long sent = System.nanoTime();
-            pending.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-                    .handle((response, error) -> {
-                        latencies[index] = System.nanoTime() - sent;
-                        if (error != null || response.statusCode() != 200) {
-                            failures.incrementAndGet();
-                        }
-                        return null;
-                    }));
+            senders.execute(() -> {
+                try {
+                    int status = target.send();
+                    if (status != 200) {
+                        failures.incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    failures.incrementAndGet();
+                } finally {
+                    latencies[index] = System.nanoTime() - due;
+                    done.countDown();
+                }
+            });
         }
-        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-        ticker.shutdown();
+        done.await(60, TimeUnit.SECONDS);
+        senders.shutdown();
         Arrays.sort(latencies);
         return latencies;
+    }
+
+    /** One kind of request to send. */
+    interface Target {
+        int send() throws Exception;
+    }
+
+    static Target post(CloseableHttpClient client, String url, String authorization, byte[] body) {
+        return () -> {
+            HttpPost post = new HttpPost(url);
+            if (authorization != null) {
+                post.setHeader("Authorization", authorization);
+            }
+            post.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
+            return client.execute(post, response -> {
+                EntityUtils.consume(response.getEntity());
+                return response.getCode();
+            });
+        };
     }
 
     /** Requests that failed or were not answered 200 (they count in the latencies too). */

@@ -39,6 +39,12 @@ class AuditController {
         return trail.summary(CurrentActor.get(), params);
     }
 
+    /** Months moved out of the database to signed archive files (without the boundary hashes). */
+    @GetMapping("/archives")
+    List<AuditTrail.ArchiveView> archives() {
+        return trail.archives(CurrentActor.get());
+    }
+
     @GetMapping("/verify")
     Ledger.ChainCheck verify(@RequestParam(defaultValue = "1") long fromSeq) {
         return trail.verify(CurrentActor.get(), fromSeq);

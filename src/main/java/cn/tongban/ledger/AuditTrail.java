@@ -128,6 +128,32 @@ public class AuditTrail {
         return store.summary(filter(params));
     }
 
+    /** An archived month: which file, its SM3, and the events it took out of the database. */
+    public record ArchiveView(
+            String month,
+            String fileName,
+            String fileSm3,
+            long events,
+            long firstSeq,
+            long lastSeq,
+            Instant archivedAt,
+            String archivedBy) {}
+
+    public List<ArchiveView> archives(Actor actor) {
+        requireAuditor(actor);
+        return store.archives().stream()
+                .map(a -> new ArchiveView(
+                        java.time.YearMonth.from(a.month()).toString(),
+                        a.fileName(),
+                        a.fileSm3(),
+                        a.events(),
+                        a.firstSeq(),
+                        a.lastSeq(),
+                        a.archivedAt(),
+                        a.archivedBy()))
+                .toList();
+    }
+
     public Ledger.ChainCheck verify(Actor actor, long fromSeq) {
         requireAuditor(actor);
         return ledger.verify(fromSeq);

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -38,7 +37,21 @@ final class BundleWriter implements AutoCloseable {
     private final Function<LedgerSeal, List<byte[]>> sealLeaves;
     private final Map<String, String> digests = new LinkedHashMap<>();
     private final TreeMap<Long, LedgerSeal> seals = new TreeMap<>();
-    private final Map<Long, List<long[]>> covered = new LinkedHashMap<>();
+    /** Per seal, the sequence numbers written: 8 bytes an event, as a month's archive holds millions. */
+    private final Map<Long, Seqs> covered = new LinkedHashMap<>();
+
+    private static final class Seqs {
+        long[] values = new long[64];
+        int size;
+
+        void add(long seq) {
+            if (size == values.length) {
+                values = java.util.Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = seq;
+        }
+    }
+
     private long events;
 
     BundleWriter(
@@ -81,7 +94,7 @@ final class BundleWriter implements AutoCloseable {
             }
             seals.put(seal.fromSeq(), seal);
         }
-        covered.computeIfAbsent(seal.id(), k -> new ArrayList<>()).add(new long[] {event.seq()});
+        covered.computeIfAbsent(seal.id(), k -> new Seqs()).add(event.seq());
     }
 
     /** Finishes the bundle: seals, proofs, certificate, README, then the signed manifest. */
@@ -94,16 +107,17 @@ final class BundleWriter implements AutoCloseable {
         ByteArrayOutputStream proofLines = new ByteArrayOutputStream();
         for (LedgerSeal seal : seals.values()) {
             sealLines.writeBytes(line(BundleFormat.SealLine.of(seal)));
-            List<long[]> seqs = covered.get(seal.id());
-            if (seqs.size() == seal.treeSize()) {
+            Seqs seqs = covered.get(seal.id());
+            if (seqs.size == seal.treeSize()) {
                 continue; // the whole seal is here: the verifier rebuilds its tree
             }
             MerkleTree tree = LedgerSeal.treeOf(sealLeaves.apply(seal));
-            for (long[] seq : seqs) {
-                int index = (int) (seq[0] - seal.fromSeq());
+            for (int i = 0; i < seqs.size; i++) {
+                long seq = seqs.values[i];
+                int index = (int) (seq - seal.fromSeq());
                 List<String> path =
                         tree.inclusionProof(index).stream().map(HEX::formatHex).toList();
-                proofLines.writeBytes(line(new BundleFormat.ProofLine(seq[0], seal.id(), index, path)));
+                proofLines.writeBytes(line(new BundleFormat.ProofLine(seq, seal.id(), index, path)));
             }
         }
         put(BundleFormat.SEALS, sealLines.toByteArray());

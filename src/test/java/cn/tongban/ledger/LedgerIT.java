@@ -47,6 +47,15 @@ class LedgerIT {
     @Autowired
     TransactionTemplate transaction;
 
+    @Autowired
+    Ledger ledger;
+
+    @Autowired
+    LedgerArchiver archiver;
+
+    @Autowired
+    cn.tongban.ledger.internal.LedgerStore store;
+
     @TempDir
     Path dir;
 
@@ -213,6 +222,91 @@ class LedgerIT {
         assertThat(BundleVerifier.verify(tampered).valid()).isFalse();
 
         assertThat(auditor.get("/api/audit/bundle?colour=red").violations()).containsExactly("colour:known-filter");
+    }
+
+    @Test
+    void s06_aMonthPastRetentionGoesToAVerifiedArchiveAndTheChainStillChecks() throws Exception {
+        List<LocalDate> taken = jdbc.queryForList("select month from ledger_archive", LocalDate.class);
+        LocalDate month = LocalDate.of(2015, 1, 1);
+        while (taken.contains(month)) {
+            month = month.plusMonths(1);
+        }
+        store.ensurePartition(month);
+        List<LedgerEntry> old = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            old.add(new LedgerEntry(
+                    month.atStartOfDay(java.time.ZoneOffset.UTC).toInstant().plusSeconds(3600L * i),
+                    "RECORD_RECEIVED",
+                    "system:intake",
+                    null,
+                    province.code(),
+                    null,
+                    null,
+                    null,
+                    "ACCEPTED",
+                    "OLD-" + i,
+                    null,
+                    null,
+                    null,
+                    null));
+        }
+        transaction.executeWithoutResult(status -> ledger.append(old));
+        province.push("AFTER-1", person);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> province.webhook().envelopes().size() == 1);
+
+        LedgerArchiver.Archived archived =
+                archiver.archive(java.time.YearMonth.from(month)).orElseThrow();
+
+        assertThat(archived.events()).isEqualTo(25);
+        BundleVerifier.Verdict verdict = BundleVerifier.verify(archived.file());
+        assertThat(verdict.valid()).as(verdict.toString()).isTrue();
+        assertThat(verdict.events()).isEqualTo(25);
+        assertThat(jdbc.queryForObject(
+                        "select to_regclass(?) is null",
+                        Boolean.class,
+                        "ledger_event_y%dm%02d".formatted(month.getYear(), month.getMonthValue())))
+                .as("the month's partition is dropped")
+                .isTrue();
+        assertThat(jdbc.queryForObject(
+                        "select count(*) from ledger_event where source_record_id like 'OLD-%' and occurred_at < ?",
+                        Long.class,
+                        java.sql.Timestamp.valueOf(month.plusMonths(1).atStartOfDay())))
+                .isZero();
+        JsonNode archives = auditor.get("/api/audit/archives").json();
+        assertThat(archives.findValuesAsString("month"))
+                .contains(month.toString().substring(0, 7));
+        assertThat(archives.toString()).doesNotContain("boundary");
+        assertThat(lineageOfArchive(month)).isEqualTo(1);
+        assertThatThrownBy(() -> jdbc.update("delete from ledger_archive")).hasStackTraceContaining("append-only");
+
+        // The chain check bridges the gap with the archived hashes, and still names a changed row.
+        JsonNode check = auditor.get("/api/audit/verify").json();
+        assertThat(check.get("intact").asBoolean()).as(check.toString()).isTrue();
+        long afterGap = jdbc.queryForObject(
+                "select min(seq) from ledger_event where seq > ?", Long.class, verdictLastSeq(month));
+        String original = jdbc.queryForObject("select outcome from ledger_event where seq = ?", String.class, afterGap);
+        try {
+            tamper(afterGap, "FORGED");
+            JsonNode broken = auditor.get("/api/audit/verify").json();
+            assertThat(broken.get("intact").asBoolean()).isFalse();
+            assertThat(broken.get("brokenSeq").asLong()).isEqualTo(afterGap);
+        } finally {
+            tamper(afterGap, original);
+        }
+        assertThat(auditor.get("/api/audit/verify").json().get("intact").asBoolean())
+                .isTrue();
+    }
+
+    private long verdictLastSeq(LocalDate month) {
+        return jdbc.queryForObject("select last_seq from ledger_archive where month = ?", Long.class, month);
+    }
+
+    private long lineageOfArchive(LocalDate month) {
+        return jdbc.queryForObject(
+                "select count(*) from ledger_event where type = 'LEDGER_ARCHIVED' and details like ?",
+                Long.class,
+                "%\"month\":\"" + month.toString().substring(0, 7) + "\"%");
     }
 
     private void tamper(long seq, String outcome) {

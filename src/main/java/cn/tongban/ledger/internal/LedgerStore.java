@@ -157,6 +157,24 @@ public class LedgerStore {
                 .list();
     }
 
+    /** The lowest sequence number still in the database, or the next one to be written. */
+    public long firstSeq() {
+        return jdbc.sql("select coalesce((select min(seq) from ledger_event), (select seq + 1 from ledger_head))")
+                .query(Long.class)
+                .single();
+    }
+
+    /** Sequence number to hash for the events {@code from..to} still in the database. */
+    public Map<Long, byte[]> seqHashes(long from, long to) {
+        Map<Long, byte[]> hashes = new java.util.HashMap<>();
+        jdbc.sql("select seq, hash from ledger_event where seq between ? and ?")
+                .params(from, to)
+                .query(rs -> {
+                    hashes.put(rs.getLong(1), rs.getBytes(2));
+                });
+        return hashes;
+    }
+
     public Optional<LedgerSeal> lastSeal() {
         return jdbc.sql("select * from ledger_seal order by id desc limit 1")
                 .query(LedgerStore::seal)
@@ -208,10 +226,125 @@ public class LedgerStore {
         jdbc.sql("select pg_advisory_xact_lock(7301001)").query().listOfRows();
     }
 
+    /** The first days of the months that have a partition of their own, oldest first. */
+    public List<LocalDate> partitionMonths() {
+        return jdbc.sql("""
+                        select c.relname from pg_inherits i
+                        join pg_class c on c.oid = i.inhrelid
+                        join pg_class p on p.oid = i.inhparent
+                        where p.relname = 'ledger_event' and c.relname ~ '^ledger_event_y[0-9]{4}m[0-9]{2}$'
+                        order by c.relname""").query((rs, n) -> rs.getString(1)).list().stream()
+                .map(name -> LocalDate.of(
+                        Integer.parseInt(name.substring(14, 18)), Integer.parseInt(name.substring(19, 21)), 1))
+                .toList();
+    }
+
+    /** First and last sequence number and count of one month's partition (zeros when empty). */
+    public record MonthSpan(long firstSeq, long lastSeq, long events) {}
+
+    public MonthSpan span(LocalDate month) {
+        return jdbc.sql("select coalesce(min(seq), 0), coalesce(max(seq), 0), count(*) from " + partition(month))
+                .query((rs, n) -> new MonthSpan(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
+                .single();
+    }
+
+    /** The lowest sequence number outside that month's partition, or the next one to be written. */
+    public long firstSeqOutside(LocalDate month) {
+        LocalDate first = month.withDayOfMonth(1);
+        return jdbc.sql("""
+                        select coalesce((select min(seq) from ledger_event
+                                         where occurred_at < ? or occurred_at >= ?),
+                                        (select seq + 1 from ledger_head where id = 1))""")
+                .params(
+                        java.sql.Timestamp.from(
+                                first.atStartOfDay(java.time.ZoneOffset.UTC).toInstant()),
+                        java.sql.Timestamp.from(first.plusMonths(1)
+                                .atStartOfDay(java.time.ZoneOffset.UTC)
+                                .toInstant()))
+                .query(Long.class)
+                .single();
+    }
+
+    /** {@code (seq, hash)} of the month's events from {@code fromSeq} on, packed as 40-byte records. */
+    public byte[] packedHashes(LocalDate month, long fromSeq) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        jdbc.sql("select seq, hash from " + partition(month) + " where seq >= ? order by seq")
+                .param(fromSeq)
+                .query(rs -> {
+                    out.writeBytes(java.nio.ByteBuffer.allocate(8)
+                            .putLong(rs.getLong(1))
+                            .array());
+                    out.writeBytes(rs.getBytes(2));
+                });
+        return out.toByteArray();
+    }
+
+    /** One archived month, as the chain check and auditors see it. */
+    public record Archive(
+            LocalDate month,
+            String fileName,
+            String fileSm3,
+            long events,
+            long firstSeq,
+            long lastSeq,
+            byte[] boundary,
+            java.time.Instant archivedAt,
+            String archivedBy) {}
+
+    public void insertArchive(Archive a) {
+        jdbc.sql("""
+                        insert into ledger_archive (month, file_name, file_sm3, events, first_seq, last_seq, boundary,
+                                                    archived_at, archived_by)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(
+                        a.month(),
+                        a.fileName(),
+                        a.fileSm3(),
+                        a.events(),
+                        a.firstSeq(),
+                        a.lastSeq(),
+                        a.boundary(),
+                        java.sql.Timestamp.from(a.archivedAt()),
+                        a.archivedBy())
+                .update();
+    }
+
+    public List<Archive> archives() {
+        return jdbc.sql("select * from ledger_archive order by month")
+                .query((rs, n) -> new Archive(
+                        rs.getObject("month", LocalDate.class),
+                        rs.getString("file_name"),
+                        rs.getString("file_sm3"),
+                        rs.getLong("events"),
+                        rs.getLong("first_seq"),
+                        rs.getLong("last_seq"),
+                        rs.getBytes("boundary"),
+                        rs.getTimestamp("archived_at").toInstant(),
+                        rs.getString("archived_by")))
+                .list();
+    }
+
+    /** Drops an archived month's partition (its rows are in the archive file). */
+    public void dropPartition(LocalDate month) {
+        // Dropping a partition locks the whole ledger briefly; do not queue behind a long export forever.
+        jdbc.sql("set local lock_timeout = '30s'").update();
+        jdbc.sql("drop table " + partition(month)).update();
+    }
+
+    /** Only one archiver at a time, across hub instances (held until the transaction ends). */
+    public void archiveLock() {
+        jdbc.sql("select pg_advisory_xact_lock(7301002)").query().listOfRows();
+    }
+
+    private static String partition(LocalDate month) {
+        LocalDate first = month.withDayOfMonth(1);
+        return "ledger_event_y%dm%02d".formatted(first.getYear(), first.getMonthValue());
+    }
+
     /** Creates the monthly partition holding {@code month} if it is missing. */
     public boolean ensurePartition(LocalDate month) {
         LocalDate first = month.withDayOfMonth(1);
-        String name = "ledger_event_y%dm%02d".formatted(first.getYear(), first.getMonthValue());
+        String name = partition(first);
         Boolean exists = jdbc.sql("select to_regclass(?) is not null")
                 .param(name)
                 .query(Boolean.class)
