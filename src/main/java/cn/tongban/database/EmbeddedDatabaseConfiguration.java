@@ -17,7 +17,7 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The embedded default: when no database URL is configured ({@code TONGBAN_DB_URL}), the hub runs
  * a real PostgreSQL 17 of its own with its data under {@code ./data/postgres}, so a fresh machine
- * needs no setup. It runs with fsync off: fine for a demo and for tests, never for production.
+ * needs no setup. For production, point the hub at a managed PostgreSQL server.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnExpression("'${spring.datasource.url:}'.isEmpty()")
@@ -47,7 +47,11 @@ class EmbeddedDatabaseConfiguration {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dir)
                 .setCleanDataDirectory(properties.clean())
-                .setRegisterShutdownHook(false);
+                .setRegisterShutdownHook(false)
+                // The library turns synchronous commit off; the hub answers "accepted" only for what
+                // is durable, so a batch acknowledged just before a crash must survive it (the
+                // crash scenario lost two acknowledged batches that way).
+                .setServerConfig("synchronous_commit", "on");
         if (properties.port() > 0) {
             builder.setPort(properties.port());
         }

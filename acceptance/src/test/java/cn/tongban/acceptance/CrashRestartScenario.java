@@ -93,8 +93,18 @@ class CrashRestartScenario {
             long restarted = System.nanoTime();
             supplier.join(Duration.ofMinutes(3).toMillis());
             assertEquals(BATCHES, acknowledged.get(), "every batch is finally acknowledged");
-            DemanderSystem.eventually(Duration.ofMinutes(3), "every record delivered", () -> distinct(notarySystem)
-                    == BATCHES * BATCH_SIZE);
+            try {
+                DemanderSystem.eventually(
+                        Duration.ofMinutes(3),
+                        "every record delivered",
+                        () -> distinct(notarySystem) == BATCHES * BATCH_SIZE);
+            } catch (AssertionError lost) {
+                // Which acknowledged batches never arrived: the hub answered 202 for them.
+                Map<String, Integer> perBatch = new java.util.TreeMap<>();
+                notarySystem.envelopes().forEach(e -> perBatch.merge(
+                        e.get("sourceRecordId").asText().replaceAll("-[0-9]+$", ""), 1, Integer::sum));
+                throw new AssertionError(lost.getMessage() + "; envelopes per batch: " + perBatch, lost);
+            }
 
             Map<String, Set<String>> keys = new HashMap<>();
             for (JsonNode envelope : notarySystem.envelopes()) {
