@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -40,7 +41,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class OutboxDispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxDispatcher.class);
-    private static final long DRAIN_BUDGET_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+    private static final long DRAIN_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final ExchangeStore store;
     private final EnvelopeAssembler assembler;
@@ -204,7 +205,7 @@ public class OutboxDispatcher {
                 sent.add(producer.send(record));
             }
             for (var future : sent) {
-                future.get(properties.webhookTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                future.get(properties.webhookTimeout().toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

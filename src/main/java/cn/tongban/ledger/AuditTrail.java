@@ -11,6 +11,7 @@ import cn.tongban.web.ApiException.FieldProblem;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
+import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -143,7 +144,7 @@ public class AuditTrail {
         requireAuditor(actor);
         return store.archives().stream()
                 .map(a -> new ArchiveView(
-                        java.time.YearMonth.from(a.month()).toString(),
+                        YearMonth.from(a.month()).toString(),
                         a.fileName(),
                         a.fileSm3(),
                         a.events(),

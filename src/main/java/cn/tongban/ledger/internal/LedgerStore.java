@@ -3,12 +3,16 @@ package cn.tongban.ledger.internal;
 import cn.tongban.ledger.LedgerEntry;
 import cn.tongban.ledger.LedgerEvent;
 import cn.tongban.ledger.LedgerSeal;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -166,7 +170,7 @@ public class LedgerStore {
 
     /** Sequence number to hash for the events {@code from..to} still in the database. */
     public Map<Long, byte[]> seqHashes(long from, long to) {
-        Map<Long, byte[]> hashes = new java.util.HashMap<>();
+        Map<Long, byte[]> hashes = new HashMap<>();
         jdbc.sql("select seq, hash from ledger_event where seq between ? and ?")
                 .params(from, to)
                 .query(rs -> {
@@ -256,24 +260,20 @@ public class LedgerStore {
                                          where occurred_at < ? or occurred_at >= ?),
                                         (select seq + 1 from ledger_head where id = 1))""")
                 .params(
-                        java.sql.Timestamp.from(
-                                first.atStartOfDay(java.time.ZoneOffset.UTC).toInstant()),
-                        java.sql.Timestamp.from(first.plusMonths(1)
-                                .atStartOfDay(java.time.ZoneOffset.UTC)
-                                .toInstant()))
+                        Timestamp.from(first.atStartOfDay(ZoneOffset.UTC).toInstant()),
+                        Timestamp.from(
+                                first.plusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant()))
                 .query(Long.class)
                 .single();
     }
 
     /** {@code (seq, hash)} of the month's events from {@code fromSeq} on, packed as 40-byte records. */
     public byte[] packedHashes(LocalDate month, long fromSeq) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         jdbc.sql("select seq, hash from " + partition(month) + " where seq >= ? order by seq")
                 .param(fromSeq)
                 .query(rs -> {
-                    out.writeBytes(java.nio.ByteBuffer.allocate(8)
-                            .putLong(rs.getLong(1))
-                            .array());
+                    out.writeBytes(ByteBuffer.allocate(8).putLong(rs.getLong(1)).array());
                     out.writeBytes(rs.getBytes(2));
                 });
         return out.toByteArray();
@@ -288,7 +288,7 @@ public class LedgerStore {
             long firstSeq,
             long lastSeq,
             byte[] boundary,
-            java.time.Instant archivedAt,
+            Instant archivedAt,
             String archivedBy) {}
 
     public void insertArchive(Archive a) {
@@ -304,7 +304,7 @@ public class LedgerStore {
                         a.firstSeq(),
                         a.lastSeq(),
                         a.boundary(),
-                        java.sql.Timestamp.from(a.archivedAt()),
+                        Timestamp.from(a.archivedAt()),
                         a.archivedBy())
                 .update();
     }
