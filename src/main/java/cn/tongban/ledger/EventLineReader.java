@@ -1,0 +1,243 @@
+package cn.tongban.ledger;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.bouncycastle.crypto.digests.SM3Digest;
+
+/**
+ * Reads an evidence bundle's event line in the layout {@link BundleWriter} writes (no whitespace,
+ * keys in record order, absent or null when empty, string values) and recomputes its hash straight from the line's
+ * UTF-8 bytes: text without escapes is already the canonical encoding, so nothing is decoded to a
+ * String and encoded back. Written by hand because the offline verifier reads a million lines
+ * and a JSON library spent a quarter of its time here; any line laid out otherwise is left to the
+ * JSON library ({@link BundleFormat.EventLine#parse}), so this reader only ever takes the fast way
+ * through lines it fully understands.
+ */
+final class EventLineReader {
+
+    /** The keys after {@code seq}, in the writer's order: 14 hashed text fields, then the two hashes. */
+    private static final byte[][] KEYS = keys(
+            "occurredAt",
+            "type",
+            "actor",
+            "participantUscc",
+            "resourceCode",
+            "agreementId",
+            "purpose",
+            "serviceItemCode",
+            "outcome",
+            "sourceRecordId",
+            "deliveryKey",
+            "personRef",
+            "payloadDigest",
+            "details",
+            "prevHash",
+            "hash");
+
+    private static final int TEXT_FIELDS = 14;
+    private static final byte[] DOMAIN = LedgerEvent.DOMAIN.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] SEQ = "{\"seq\":".getBytes(StandardCharsets.US_ASCII);
+
+    private EventLineReader() {}
+
+    /** A line read: its sequence number, stated links and the hash recomputed from its content. */
+    record Read(long seq, byte[] prevHash, byte[] hash, byte[] recomputed) {}
+
+    /** The line at {@code [from, to)}, or null if it is not in the writer's layout. */
+    static Read read(byte[] line, int from, int to) {
+        int p = expect(line, from, to, SEQ);
+        if (p < 0 || p >= to || line[p] < '1' || line[p] > '9') {
+            return null;
+        }
+        long seq = 0;
+        while (p < to && line[p] >= '0' && line[p] <= '9') {
+            if (seq > (Long.MAX_VALUE - 9) / 10) {
+                return null;
+            }
+            seq = seq * 10 + (line[p++] - '0');
+        }
+        int[] starts = new int[KEYS.length];
+        int[] ends = new int[KEYS.length];
+        boolean[] escaped = new boolean[KEYS.length];
+        Arrays.fill(starts, -1); // absent or null (the hub writes without nulls)
+        int next = 0;
+        while (p < to && line[p] != '}') {
+            if (p + 2 > to || line[p++] != ',' || line[p++] != '"') {
+                return null;
+            }
+            int name = p;
+            while (p < to && line[p] != '"' && line[p] != '\\') {
+                p++;
+            }
+            if (p + 2 > to || line[p++] != '"' || line[p++] != ':') {
+                return null;
+            }
+            int k = next;
+            while (k < KEYS.length && !named(line, name, p - 2, KEYS[k])) {
+                k++;
+            }
+            if (k == KEYS.length) {
+                return null; // unknown, repeated or out of order: the JSON path decides
+            }
+            next = k + 1;
+            if (p + 4 <= to && line[p] == 'n' && line[p + 1] == 'u' && line[p + 2] == 'l' && line[p + 3] == 'l') {
+                p += 4;
+                continue;
+            }
+            if (p >= to || line[p++] != '"') {
+                return null;
+            }
+            starts[k] = p;
+            while (p < to && line[p] != '"') {
+                if (line[p] == '\\') {
+                    escaped[k] = true;
+                    p++;
+                } else if ((line[p] & 0xff) < 0x20) {
+                    return null; // not JSON: let the JSON library say so
+                }
+                p++;
+            }
+            if (p >= to) {
+                return null;
+            }
+            ends[k] = p++;
+        }
+        if (p + 1 != to || line[p] != '}' || starts[0] < 0) {
+            return null; // a line without its time is refused by the JSON path, with its reason
+        }
+        byte[] prevHash = hex(line, starts[TEXT_FIELDS], ends[TEXT_FIELDS]);
+        byte[] hash = hex(line, starts[TEXT_FIELDS + 1], ends[TEXT_FIELDS + 1]);
+        if (prevHash == null || hash == null) {
+            return null;
+        }
+
+        byte[][] escapedText = new byte[TEXT_FIELDS][];
+        int length = 4 + DOMAIN.length + 8 + 4 + prevHash.length;
+        for (int k = 0; k < TEXT_FIELDS; k++) {
+            if (starts[k] < 0) {
+                length += 4;
+            } else if (escaped[k]) {
+                escapedText[k] = unescape(line, starts[k], ends[k]);
+                if (escapedText[k] == null) {
+                    return null;
+                }
+                length += 4 + escapedText[k].length;
+            } else {
+                length += 4 + ends[k] - starts[k];
+            }
+        }
+        // The same canonical bytes as LedgerEvent.canonicalBytes: length-prefixed text, raw seq.
+        ByteBuffer canonical = ByteBuffer.allocate(length);
+        canonical.putInt(DOMAIN.length).put(DOMAIN).putLong(seq);
+        for (int k = 0; k < TEXT_FIELDS; k++) {
+            if (starts[k] < 0) {
+                canonical.putInt(0);
+            } else if (escapedText[k] != null) {
+                canonical.putInt(escapedText[k].length).put(escapedText[k]);
+            } else {
+                canonical.putInt(ends[k] - starts[k]).put(line, starts[k], ends[k] - starts[k]);
+            }
+        }
+        canonical.putInt(prevHash.length).put(prevHash);
+        SM3Digest digest = new SM3Digest();
+        digest.update(canonical.array(), 0, length);
+        byte[] recomputed = new byte[32];
+        digest.doFinal(recomputed, 0);
+        return new Read(seq, prevHash, hash, recomputed);
+    }
+
+    private static boolean named(byte[] line, int from, int to, byte[] key) {
+        if (to - from != key.length) {
+            return false;
+        }
+        for (int i = 0; i < key.length; i++) {
+            if (line[from + i] != key[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int expect(byte[] line, int p, int to, byte[] text) {
+        if (p + text.length > to) {
+            return -1;
+        }
+        for (byte b : text) {
+            if (line[p++] != b) {
+                return -1;
+            }
+        }
+        return p;
+    }
+
+    /** A JSON string's escapes resolved, as UTF-8; null for an escape JSON does not have. */
+    private static byte[] unescape(byte[] line, int from, int to) {
+        String raw = new String(line, from, to - from, StandardCharsets.UTF_8);
+        StringBuilder text = new StringBuilder(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c != '\\') {
+                text.append(c);
+                continue;
+            }
+            if (++i >= raw.length()) {
+                return null;
+            }
+            switch (raw.charAt(i)) {
+                case '"' -> text.append('"');
+                case '\\' -> text.append('\\');
+                case '/' -> text.append('/');
+                case 'b' -> text.append('\b');
+                case 'f' -> text.append('\f');
+                case 'n' -> text.append('\n');
+                case 'r' -> text.append('\r');
+                case 't' -> text.append('\t');
+                case 'u' -> {
+                    if (i + 4 >= raw.length()) {
+                        return null;
+                    }
+                    int code = 0;
+                    for (int d = 1; d <= 4; d++) {
+                        int digit = Character.digit(raw.charAt(i + d), 16);
+                        if (digit < 0) {
+                            return null;
+                        }
+                        code = code * 16 + digit;
+                    }
+                    text.append((char) code);
+                    i += 4;
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
+        return text.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** 64 lower- or upper-case hex digits to 32 bytes; null otherwise. */
+    private static byte[] hex(byte[] line, int from, int to) {
+        if (from < 0 || to - from != 64) {
+            return null;
+        }
+        byte[] out = new byte[32];
+        for (int i = 0; i < 32; i++) {
+            int high = Character.digit(line[from + 2 * i], 16);
+            int low = Character.digit(line[from + 2 * i + 1], 16);
+            if (high < 0 || low < 0) {
+                return null;
+            }
+            out[i] = (byte) (high << 4 | low);
+        }
+        return out;
+    }
+
+    private static byte[][] keys(String... names) {
+        byte[][] keys = new byte[names.length][];
+        for (int i = 0; i < names.length; i++) {
+            keys[i] = names[i].getBytes(StandardCharsets.US_ASCII);
+        }
+        return keys;
+    }
+}
