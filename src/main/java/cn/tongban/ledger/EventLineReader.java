@@ -1,9 +1,7 @@
 package cn.tongban.ledger;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.bouncycastle.crypto.digests.SM3Digest;
 
 /**
  * Reads an evidence bundle's event line in the layout {@link BundleWriter} writes (no whitespace,
@@ -36,7 +34,6 @@ final class EventLineReader {
             "hash");
 
     private static final int TEXT_FIELDS = 14;
-    private static final byte[] DOMAIN = LedgerEvent.DOMAIN.getBytes(StandardCharsets.UTF_8);
     private static final byte[] SEQ = "{\"seq\":".getBytes(StandardCharsets.US_ASCII);
 
     private EventLineReader() {}
@@ -112,38 +109,18 @@ final class EventLineReader {
             return null;
         }
 
-        byte[][] escapedText = new byte[TEXT_FIELDS][];
-        int length = 4 + DOMAIN.length + 8 + 4 + prevHash.length;
+        // Text without escapes is already its canonical UTF-8; escaped text is resolved as JSON does.
+        byte[][] text = new byte[TEXT_FIELDS][];
         for (int k = 0; k < TEXT_FIELDS; k++) {
-            if (starts[k] < 0) {
-                length += 4;
-            } else if (escaped[k]) {
-                escapedText[k] = unescape(line, starts[k], ends[k]);
-                if (escapedText[k] == null) {
+            if (starts[k] >= 0) {
+                text[k] =
+                        escaped[k] ? unescape(line, starts[k], ends[k]) : Arrays.copyOfRange(line, starts[k], ends[k]);
+                if (text[k] == null) {
                     return null;
                 }
-                length += 4 + escapedText[k].length;
-            } else {
-                length += 4 + ends[k] - starts[k];
             }
         }
-        // The same canonical bytes as LedgerEvent.canonicalBytes: length-prefixed text, raw seq.
-        ByteBuffer canonical = ByteBuffer.allocate(length);
-        canonical.putInt(DOMAIN.length).put(DOMAIN).putLong(seq);
-        for (int k = 0; k < TEXT_FIELDS; k++) {
-            if (starts[k] < 0) {
-                canonical.putInt(0);
-            } else if (escapedText[k] != null) {
-                canonical.putInt(escapedText[k].length).put(escapedText[k]);
-            } else {
-                canonical.putInt(ends[k] - starts[k]).put(line, starts[k], ends[k] - starts[k]);
-            }
-        }
-        canonical.putInt(prevHash.length).put(prevHash);
-        SM3Digest digest = new SM3Digest();
-        digest.update(canonical.array(), 0, length);
-        byte[] recomputed = new byte[32];
-        digest.doFinal(recomputed, 0);
+        byte[] recomputed = LedgerEvent.hashEncoded(seq, text, prevHash);
         return new Read(seq, prevHash, hash, recomputed);
     }
 

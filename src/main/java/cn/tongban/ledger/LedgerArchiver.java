@@ -2,6 +2,7 @@ package cn.tongban.ledger;
 
 import cn.tongban.ledger.internal.LedgerStore;
 import cn.tongban.signing.HubKeys;
+import cn.tongban.signing.Sm3;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.bouncycastle.crypto.digests.SM3Digest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -190,17 +190,10 @@ public class LedgerArchiver {
     }
 
     private static String sm3(Path file) {
-        SM3Digest digest = new SM3Digest();
-        byte[] buffer = new byte[1 << 16];
         try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
+            return HexFormat.of().formatHex(Sm3.digest(in));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        byte[] out = new byte[32];
-        digest.doFinal(out, 0);
-        return HexFormat.of().formatHex(out);
     }
 }

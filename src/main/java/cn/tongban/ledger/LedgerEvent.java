@@ -1,12 +1,12 @@
 package cn.tongban.ledger;
 
 import cn.tongban.signing.CanonicalBytes;
+import cn.tongban.signing.Sm3;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
-import org.bouncycastle.crypto.digests.SM3Digest;
 
 /**
  * 账本事件: an entry in its place in the chain. Its hash is SM3 over its canonical bytes, which
@@ -70,29 +70,33 @@ public record LedgerEvent(long seq, LedgerEntry entry, byte[] prevHash, byte[] h
         };
     }
 
-    /**
-     * SM3 of the canonical bytes of an event given as text fields (the append and the offline
-     * verifier's path): laid out in one buffer and hashed in one update, which is a third faster
-     * than feeding SM3 field by field and length byte by length byte.
-     */
+    /** SM3 of the canonical bytes of an event given as text fields (the append path). */
     static byte[] hash(long seq, String[] fields, byte[] prevHash) {
         byte[][] encoded = new byte[fields.length][];
-        int length = 4 + DOMAIN_BYTES.length + 8 + 4 * fields.length + 4 + prevHash.length;
         for (int i = 0; i < fields.length; i++) {
             encoded[i] = fields[i] == null ? EMPTY : fields[i].getBytes(StandardCharsets.UTF_8);
-            length += encoded[i].length;
+        }
+        return hashEncoded(seq, encoded, prevHash);
+    }
+
+    /**
+     * SM3 of the canonical bytes of an event whose text fields are already UTF-8 (null: empty) —
+     * the one place the hashed layout is built. Laid out in one buffer and hashed in one update,
+     * which is a third faster than feeding SM3 field by field and length byte by length byte.
+     */
+    static byte[] hashEncoded(long seq, byte[][] fields, byte[] prevHash) {
+        int length = 4 + DOMAIN_BYTES.length + 8 + 4 * fields.length + 4 + prevHash.length;
+        for (byte[] field : fields) {
+            length += field == null ? 0 : field.length;
         }
         ByteBuffer canonical = ByteBuffer.allocate(length);
         canonical.putInt(DOMAIN_BYTES.length).put(DOMAIN_BYTES).putLong(seq);
-        for (byte[] field : encoded) {
-            canonical.putInt(field.length).put(field);
+        for (byte[] field : fields) {
+            byte[] text = field == null ? EMPTY : field;
+            canonical.putInt(text.length).put(text);
         }
         canonical.putInt(prevHash.length).put(prevHash);
-        SM3Digest digest = new SM3Digest();
-        digest.update(canonical.array(), 0, length);
-        byte[] out = new byte[32];
-        digest.doFinal(out, 0);
-        return out;
+        return Sm3.digest(canonical.array());
     }
 
     private static final byte[] EMPTY = new byte[0];

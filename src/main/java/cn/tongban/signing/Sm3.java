@@ -1,5 +1,7 @@
 package cn.tongban.signing;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import org.bouncycastle.crypto.digests.SM3Digest;
@@ -14,6 +16,18 @@ public final class Sm3 {
     public static byte[] digest(byte[] data) {
         SM3Digest digest = new SM3Digest();
         digest.update(data, 0, data.length);
+        byte[] out = new byte[digest.getDigestSize()];
+        digest.doFinal(out, 0);
+        return out;
+    }
+
+    /** SM3 of everything a stream holds (a file of any size). */
+    public static byte[] digest(InputStream in) throws IOException {
+        SM3Digest digest = new SM3Digest();
+        byte[] buffer = new byte[1 << 16];
+        for (int n; (n = in.read(buffer)) > 0; ) {
+            digest.update(buffer, 0, n);
+        }
         byte[] out = new byte[digest.getDigestSize()];
         digest.doFinal(out, 0);
         return out;
