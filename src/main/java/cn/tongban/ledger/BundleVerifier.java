@@ -204,19 +204,18 @@ public final class BundleVerifier {
 
         // Events: parsed and re-hashed on every core.
         // Each entry inflated, parsed and re-hashed on its own core.
-        tools.jackson.databind.ObjectReader reader = JSON.readerFor(BundleFormat.EventLine.class);
         List<Chunk> chunks = eventEntries.parallelStream()
-                .map(name -> chunk(name, entry.apply(name), reader))
+                .map(name -> chunk(name, entry.apply(name)))
                 .toList();
-        long total = chunks.stream().mapToLong(c -> c.events().length).sum();
-        if (total != manifestJson.path("events").asLong(-1)) {
-            return broken("the bundle holds " + total + " events, the signed manifest says "
-                    + manifestJson.path("events").asLong(-1));
-        }
         for (Chunk chunk : chunks) {
             if (chunk.problem() != null) {
                 return broken(chunk.problem());
             }
+        }
+        long total = chunks.stream().mapToLong(c -> c.events().length).sum();
+        if (total != manifestJson.path("events").asLong(-1)) {
+            return broken("the bundle holds " + total + " events, the signed manifest says "
+                    + manifestJson.path("events").asLong(-1));
         }
         Checked[] events =
                 chunks.stream().flatMap(c -> Arrays.stream(c.events())).toArray(Checked[]::new);
@@ -300,36 +299,47 @@ public final class BundleVerifier {
     /** One events entry: its events in order, or the first line that fails. */
     private record Chunk(Checked[] events, String problem) {}
 
-    private static Chunk chunk(String name, byte[] bytes, tools.jackson.databind.ObjectReader reader) {
-        int[] starts;
-        try {
-            starts = lineStarts(bytes);
-        } catch (IllegalArgumentException e) {
-            return new Chunk(new Checked[0], name + ": its last line is cut off");
-        }
-        Checked[] events = new Checked[starts.length - 1];
-        for (int i = 0; i < events.length; i++) {
+    private static Chunk chunk(String name, byte[] bytes) {
+        EventLineReader lines = new EventLineReader();
+        Checked[] events = new Checked[Math.max(16, bytes.length / 400)];
+        int count = 0;
+        for (int p = 0; p < bytes.length; count++) {
+            if (count == events.length) {
+                events = Arrays.copyOf(events, count * 2);
+            }
             try {
-                EventLineReader.Read fast = EventLineReader.read(bytes, starts[i], starts[i + 1] - 1);
+                EventLineReader.Read fast = lines.read(bytes, p, bytes.length);
                 if (fast != null) {
-                    events[i] = new Checked(fast.seq(), fast.prevHash(), fast.hash());
+                    events[count] = new Checked(fast.seq(), fast.prevHash(), fast.hash());
                     if (!Arrays.equals(fast.hash(), fast.recomputed())) {
-                        return new Chunk(events, "event " + fast.seq() + ": its content does not match its hash");
+                        return new Chunk(
+                                Arrays.copyOf(events, count + 1),
+                                "event " + fast.seq() + ": its content does not match its hash");
                     }
+                    p = fast.next();
                     continue;
                 }
-                BundleFormat.EventLine line =
-                        BundleFormat.EventLine.parse(JSON, bytes, starts[i], starts[i + 1] - 1 - starts[i]);
-                byte[] hash = HEX.parseHex(line.hash());
-                events[i] = new Checked(line.seq(), HEX.parseHex(line.prevHash()), hash);
-                if (!Arrays.equals(hash, line.recomputedHash())) {
-                    return new Chunk(events, "event " + line.seq() + ": its content does not match its hash");
+                int end = p;
+                while (end < bytes.length && bytes[end] != '\n') {
+                    end++;
                 }
+                if (end == bytes.length) {
+                    return new Chunk(Arrays.copyOf(events, count), name + ": its last line is cut off");
+                }
+                BundleFormat.EventLine line = BundleFormat.EventLine.parse(JSON, bytes, p, end - p);
+                byte[] hash = HEX.parseHex(line.hash());
+                events[count] = new Checked(line.seq(), HEX.parseHex(line.prevHash()), hash);
+                if (!Arrays.equals(hash, line.recomputedHash())) {
+                    return new Chunk(
+                            Arrays.copyOf(events, count + 1),
+                            "event " + line.seq() + ": its content does not match its hash");
+                }
+                p = end + 1;
             } catch (RuntimeException e) {
-                return new Chunk(events, name + ": line " + (i + 1) + " cannot be read");
+                return new Chunk(Arrays.copyOf(events, count), name + ": line " + (count + 1) + " cannot be read");
             }
         }
-        return new Chunk(events, null);
+        return new Chunk(Arrays.copyOf(events, count), null);
     }
 
     /** What the chain and tree checks need of an event once its hash is confirmed. */
@@ -337,24 +347,6 @@ public final class BundleVerifier {
 
     private static Verdict broken(String problem) {
         return new Verdict(false, 0, 0, null, problem);
-    }
-
-    /** Where each line starts, plus one past the end; every line ends with a newline. */
-    private static int[] lineStarts(byte[] content) {
-        if (content.length > 0 && content[content.length - 1] != '\n') {
-            throw new IllegalArgumentException("the last event line has no newline");
-        }
-        int[] starts = new int[1 + content.length / 256];
-        int count = 1;
-        for (int i = 0; i < content.length; i++) {
-            if (content[i] == '\n') {
-                if (count == starts.length) {
-                    starts = Arrays.copyOf(starts, starts.length * 2);
-                }
-                starts[count++] = i + 1;
-            }
-        }
-        return Arrays.copyOf(starts, count);
     }
 
     private static List<String> lines(byte[] content) {

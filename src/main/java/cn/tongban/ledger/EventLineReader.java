@@ -1,5 +1,6 @@
 package cn.tongban.ledger;
 
+import cn.tongban.signing.Sm3;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -33,41 +34,49 @@ final class EventLineReader {
             "prevHash",
             "hash");
 
-    private static final int TEXT_FIELDS = 14;
+    private static final int TEXT_FIELDS = LedgerEvent.FIELD_COUNT;
     private static final byte[] SEQ = "{\"seq\":".getBytes(StandardCharsets.US_ASCII);
 
-    private EventLineReader() {}
+    private final int[] starts = new int[KEYS.length];
+    private final int[] ends = new int[KEYS.length];
+    private final boolean[] escaped = new boolean[KEYS.length];
+    private final LedgerEvent.Layout layout = new LedgerEvent.Layout(new Sm3.Reused());
 
-    /** A line read: its sequence number, stated links and the hash recomputed from its content. */
-    record Read(long seq, byte[] prevHash, byte[] hash, byte[] recomputed) {}
+    /** A reader keeps its scratch space between lines; one per thread. */
+    EventLineReader() {}
 
-    /** The line at {@code [from, to)}, or null if it is not in the writer's layout. */
-    static Read read(byte[] line, int from, int to) {
-        int p = expect(line, from, to, SEQ);
-        if (p < 0 || p >= to || line[p] < '1' || line[p] > '9') {
+    /** A line read: its sequence number, stated links, the hash recomputed from its content, where the next line starts. */
+    record Read(long seq, byte[] prevHash, byte[] hash, byte[] recomputed, int next) {}
+
+    /**
+     * The line starting at {@code from}, which must end with a newline before {@code limit}; null if it is not
+     * in the writer's layout. Strings cannot hold a raw newline, so the line ends right after its closing brace
+     * and no separate pass looks for line ends.
+     */
+    Read read(byte[] line, int from, int limit) {
+        int p = expect(line, from, limit, SEQ);
+        if (p < 0 || p >= limit || line[p] < '1' || line[p] > '9') {
             return null;
         }
         long seq = 0;
-        while (p < to && line[p] >= '0' && line[p] <= '9') {
+        while (p < limit && line[p] >= '0' && line[p] <= '9') {
             if (seq > (Long.MAX_VALUE - 9) / 10) {
                 return null;
             }
             seq = seq * 10 + (line[p++] - '0');
         }
-        int[] starts = new int[KEYS.length];
-        int[] ends = new int[KEYS.length];
-        boolean[] escaped = new boolean[KEYS.length];
         Arrays.fill(starts, -1); // absent or null (the hub writes without nulls)
+        Arrays.fill(escaped, false);
         int next = 0;
-        while (p < to && line[p] != '}') {
-            if (p + 2 > to || line[p++] != ',' || line[p++] != '"') {
+        while (p < limit && line[p] != '}') {
+            if (p + 2 > limit || line[p++] != ',' || line[p++] != '"') {
                 return null;
             }
             int name = p;
-            while (p < to && line[p] != '"' && line[p] != '\\') {
+            while (p < limit && line[p] != '"' && line[p] != '\\') {
                 p++;
             }
-            if (p + 2 > to || line[p++] != '"' || line[p++] != ':') {
+            if (p + 2 > limit || line[p++] != '"' || line[p++] != ':') {
                 return null;
             }
             int k = next;
@@ -78,15 +87,15 @@ final class EventLineReader {
                 return null; // unknown, repeated or out of order: the JSON path decides
             }
             next = k + 1;
-            if (p + 4 <= to && line[p] == 'n' && line[p + 1] == 'u' && line[p + 2] == 'l' && line[p + 3] == 'l') {
+            if (p + 4 <= limit && line[p] == 'n' && line[p + 1] == 'u' && line[p + 2] == 'l' && line[p + 3] == 'l') {
                 p += 4;
                 continue;
             }
-            if (p >= to || line[p++] != '"') {
+            if (p >= limit || line[p++] != '"') {
                 return null;
             }
             starts[k] = p;
-            while (p < to && line[p] != '"') {
+            while (p < limit && line[p] != '"') {
                 if (line[p] == '\\') {
                     escaped[k] = true;
                     p++;
@@ -95,12 +104,12 @@ final class EventLineReader {
                 }
                 p++;
             }
-            if (p >= to) {
+            if (p >= limit) {
                 return null;
             }
             ends[k] = p++;
         }
-        if (p + 1 != to || line[p] != '}' || starts[0] < 0) {
+        if (p + 1 >= limit || line[p] != '}' || line[p + 1] != '\n' || starts[0] < 0) {
             return null; // a line without its time is refused by the JSON path, with its reason
         }
         byte[] prevHash = hex(line, starts[TEXT_FIELDS], ends[TEXT_FIELDS]);
@@ -110,18 +119,21 @@ final class EventLineReader {
         }
 
         // Text without escapes is already its canonical UTF-8; escaped text is resolved as JSON does.
-        byte[][] text = new byte[TEXT_FIELDS][];
+        layout.start(seq);
         for (int k = 0; k < TEXT_FIELDS; k++) {
-            if (starts[k] >= 0) {
-                text[k] =
-                        escaped[k] ? unescape(line, starts[k], ends[k]) : Arrays.copyOfRange(line, starts[k], ends[k]);
-                if (text[k] == null) {
+            if (starts[k] < 0) {
+                layout.field(line, 0, 0);
+            } else if (escaped[k]) {
+                byte[] text = unescape(line, starts[k], ends[k]);
+                if (text == null) {
                     return null;
                 }
+                layout.field(text, 0, text.length);
+            } else {
+                layout.field(line, starts[k], ends[k] - starts[k]);
             }
         }
-        byte[] recomputed = LedgerEvent.hashEncoded(seq, text, prevHash);
-        return new Read(seq, prevHash, hash, recomputed);
+        return new Read(seq, prevHash, hash, layout.hash(prevHash), p + 2);
     }
 
     private static boolean named(byte[] line, int from, int to, byte[] key) {

@@ -2,7 +2,6 @@ package cn.tongban.ledger;
 
 import cn.tongban.signing.CanonicalBytes;
 import cn.tongban.signing.Sm3;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -79,25 +78,84 @@ public record LedgerEvent(long seq, LedgerEntry entry, byte[] prevHash, byte[] h
         return hashEncoded(seq, encoded, prevHash);
     }
 
-    /**
-     * SM3 of the canonical bytes of an event whose text fields are already UTF-8 (null: empty) —
-     * the one place the hashed layout is built. Laid out in one buffer and hashed in one update,
-     * which is a third faster than feeding SM3 field by field and length byte by length byte.
-     */
+    /** SM3 of the canonical bytes of an event whose text fields are already UTF-8 (null: empty). */
     static byte[] hashEncoded(long seq, byte[][] fields, byte[] prevHash) {
-        int length = 4 + DOMAIN_BYTES.length + 8 + 4 * fields.length + 4 + prevHash.length;
-        for (byte[] field : fields) {
-            length += field == null ? 0 : field.length;
-        }
-        ByteBuffer canonical = ByteBuffer.allocate(length);
-        canonical.putInt(DOMAIN_BYTES.length).put(DOMAIN_BYTES).putLong(seq);
+        Layout layout = new Layout(new Sm3.Reused()).start(seq);
         for (byte[] field : fields) {
             byte[] text = field == null ? EMPTY : field;
-            canonical.putInt(text.length).put(text);
+            layout.field(text, 0, text.length);
         }
-        canonical.putInt(prevHash.length).put(prevHash);
-        return Sm3.digest(canonical.array());
+        return layout.hash(prevHash);
     }
+
+    /**
+     * The one place the hashed layout is built: laid out in one buffer and hashed in one update,
+     * which is a third faster than feeding SM3 field by field and length byte by length byte. Reusable
+     * (buffer and digest kept), so the offline verifier hashes a million events without allocating
+     * for each; not thread-safe.
+     */
+    static final class Layout {
+        private final Sm3.Reused digest;
+        private byte[] buffer = new byte[1024];
+        private int length;
+        private int fields;
+
+        Layout(Sm3.Reused digest) {
+            this.digest = digest;
+        }
+
+        Layout start(long seq) {
+            length = 0;
+            fields = 0;
+            putInt(DOMAIN_BYTES.length);
+            put(DOMAIN_BYTES, 0, DOMAIN_BYTES.length);
+            room(8);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                buffer[length++] = (byte) (seq >>> shift);
+            }
+            return this;
+        }
+
+        /** The next text field, as UTF-8 (empty for a null field). */
+        Layout field(byte[] text, int from, int count) {
+            fields++;
+            putInt(count);
+            put(text, from, count);
+            return this;
+        }
+
+        byte[] hash(byte[] prevHash) {
+            if (fields != FIELD_COUNT) {
+                throw new IllegalStateException("an event has " + FIELD_COUNT + " text fields, not " + fields);
+            }
+            putInt(prevHash.length);
+            put(prevHash, 0, prevHash.length);
+            return digest.digest(buffer, 0, length);
+        }
+
+        private void putInt(int value) {
+            room(4);
+            buffer[length++] = (byte) (value >>> 24);
+            buffer[length++] = (byte) (value >>> 16);
+            buffer[length++] = (byte) (value >>> 8);
+            buffer[length++] = (byte) value;
+        }
+
+        private void put(byte[] bytes, int from, int count) {
+            room(count);
+            System.arraycopy(bytes, from, buffer, length, count);
+            length += count;
+        }
+
+        private void room(int more) {
+            if (length + more > buffer.length) {
+                buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + more));
+            }
+        }
+    }
+
+    /** The text fields after the sequence number ({@link #fields}). */
+    static final int FIELD_COUNT = 14;
 
     private static final byte[] EMPTY = new byte[0];
     private static final byte[] DOMAIN_BYTES = DOMAIN.getBytes(StandardCharsets.UTF_8);

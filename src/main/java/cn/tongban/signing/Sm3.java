@@ -33,6 +33,19 @@ public final class Sm3 {
         return out;
     }
 
+    /** One SM3 digest used for many inputs, sparing an allocation per hash; one per thread (not thread-safe). */
+    public static final class Reused {
+        private final SM3Digest digest = new SM3Digest();
+
+        public byte[] digest(byte[] data, int from, int count) {
+            digest.reset();
+            digest.update(data, from, count);
+            byte[] out = new byte[digest.getDigestSize()];
+            digest.doFinal(out, 0);
+            return out;
+        }
+    }
+
     public static String hex(String text) {
         return HexFormat.of().formatHex(digest(text.getBytes(StandardCharsets.UTF_8)));
     }

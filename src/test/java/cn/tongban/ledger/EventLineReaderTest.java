@@ -29,16 +29,18 @@ class EventLineReaderTest {
     @Test
     void agreesWithTheJsonLibraryOnWhatTheHubWrites() {
         Random random = new Random(20261129);
+        EventLineReader reader = new EventLineReader();
         byte[] prev = new byte[32];
         for (int i = 0; i < 2_000; i++) {
             LedgerEvent event = LedgerEvent.chain(1 + random.nextInt(1_000_000), entry(random), prev);
             prev = event.hash();
             for (JsonMapper json : new JsonMapper[] {WITH_NULLS, WITHOUT_NULLS}) {
-                byte[] line = json.writeValueAsString(BundleFormat.EventLine.of(event))
+                byte[] line = (json.writeValueAsString(BundleFormat.EventLine.of(event)) + "\n")
                         .getBytes(StandardCharsets.UTF_8);
-                EventLineReader.Read read = EventLineReader.read(line, 0, line.length);
+                EventLineReader.Read read = reader.read(line, 0, line.length);
                 assertThat(read).as(new String(line, StandardCharsets.UTF_8)).isNotNull();
-                BundleFormat.EventLine parsed = BundleFormat.EventLine.parse(WITH_NULLS, line, 0, line.length);
+                assertThat(read.next()).isEqualTo(line.length);
+                BundleFormat.EventLine parsed = BundleFormat.EventLine.parse(WITH_NULLS, line, 0, line.length - 1);
                 assertThat(read.seq()).isEqualTo(parsed.seq()).isEqualTo(event.seq());
                 assertThat(read.prevHash()).isEqualTo(HexFormat.of().parseHex(parsed.prevHash()));
                 assertThat(read.hash()).isEqualTo(event.hash());
@@ -54,8 +56,8 @@ class EventLineReaderTest {
     void aChangedCharacterChangesTheRecomputedHash() {
         LedgerEvent event = LedgerEvent.chain(5, entry(new Random(1)), new byte[32]);
         String text = WITHOUT_NULLS.writeValueAsString(BundleFormat.EventLine.of(event));
-        byte[] line = text.replace("\"type\":\"", "\"type\":\"X").getBytes(StandardCharsets.UTF_8);
-        EventLineReader.Read read = EventLineReader.read(line, 0, line.length);
+        byte[] line = (text.replace("\"type\":\"", "\"type\":\"X") + "\n").getBytes(StandardCharsets.UTF_8);
+        EventLineReader.Read read = new EventLineReader().read(line, 0, line.length);
         assertThat(read).isNotNull();
         assertThat(read.recomputed()).isNotEqualTo(read.hash());
     }
@@ -64,16 +66,20 @@ class EventLineReaderTest {
     void anyOtherLayoutIsLeftToTheJsonLibrary() {
         LedgerEvent event = LedgerEvent.chain(5, entry(new Random(2)), new byte[32]);
         String text = WITH_NULLS.writeValueAsString(BundleFormat.EventLine.of(event));
+        EventLineReader reader = new EventLineReader();
+        byte[] noNewline = text.getBytes(StandardCharsets.UTF_8);
+        assertThat(reader.read(noNewline, 0, noNewline.length)).as("no newline").isNull();
         for (String other : new String[] {
             text.replace(",\"type\":", ", \"type\":"), // whitespace
             text.replace("{\"seq\":5,", "{\"seq\":5,\"colour\":\"red\","), // an unknown key
             text.replace("{\"seq\":5,", "{\"seq\":5,\"hash\":\"" + "0".repeat(64) + "\","), // out of order
             text.replace("{\"seq\":5", "{\"seq\":05"),
             text.substring(0, text.length() - 1), // cut off
+            text + " ", // not at the line's end
             text.replace("\"hash\":\"", "\"hash\":\"zz").replaceFirst("zz..", "zz") // not hex
         }) {
-            byte[] line = other.getBytes(StandardCharsets.UTF_8);
-            assertThat(EventLineReader.read(line, 0, line.length)).as(other).isNull();
+            byte[] line = (other + "\n").getBytes(StandardCharsets.UTF_8);
+            assertThat(reader.read(line, 0, line.length)).as(other).isNull();
         }
     }
 
