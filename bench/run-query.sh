@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 rate="${1:-500}"; seconds="${2:-20}"; hold="${3:-0}"
 psql -h 127.0.0.1 -U postgres -d postgres -q -c "drop database if exists tongban_bench with (force)"
 psql -h 127.0.0.1 -U postgres -d postgres -q -c "create database tongban_bench"
-mvn -B -q test-compile -DskipTests -Dspotless.check.skip=true
+# The hub runs as its own process from the packaged jar, built here from the current tree.
+mvn -B -q package -DskipTests -DskipITs -DskipAcceptance=true -Dspotless.check.skip=true
 mvn -B -q -Dspotless.check.skip=true exec:java -Dexec.mainClass=cn.tongban.bench.QueryLoad -Dexec.classpathScope=test \
-  -Dbench.rate="$rate" -Dbench.seconds="$seconds" -Dbench.hold="$hold" -Dorg.apache.avro.SERIALIZABLE_PACKAGES=cn.tongban
+  -Dbench.rate="$rate" -Dbench.seconds="$seconds" -Dbench.hold="$hold" -Dbench.hubJvm="${HUB_JVM:-}" -Dorg.apache.avro.SERIALIZABLE_PACKAGES=cn.tongban

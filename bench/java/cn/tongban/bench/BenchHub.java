@@ -16,17 +16,76 @@ final class BenchHub {
 
     static final String ADMIN_PASSWORD = "bench-admin-password";
 
+    /** The hub's Spring context when it runs in this JVM; null when it runs as its own process. */
     final ConfigurableApplicationContext context;
-    final String base;
 
-    private BenchHub(ConfigurableApplicationContext context) {
+    final String base;
+    private final Process process;
+
+    private BenchHub(ConfigurableApplicationContext context, String base, Process process) {
         this.context = context;
-        this.base = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
+        this.base = base;
+        this.process = process;
     }
 
+    /** The hub in this JVM, sharing it (heap, collector, cores) with the load generator. */
     static BenchHub start(String... extraArgs) {
+        ConfigurableApplicationContext context =
+                SpringApplication.run(TongbanApplication.class, arguments("--server.port=0", extraArgs));
+        return new BenchHub(
+                context, "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port"), null);
+    }
+
+    /**
+     * The hub as it is deployed: {@code java -jar target/tongban-hub.jar} in its own JVM (default
+     * options), so the load generator's threads and garbage are not measured as the hub's.
+     */
+    static BenchHub startProcess(String... extraArgs) throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        // JVM options to try on the hub (a collector, a recording): -Dbench.hubJvm="-XX:+UseParallelGC"
+        String jvm = System.getProperty("bench.hubJvm", "").trim();
+        if (!jvm.isEmpty()) {
+            command.addAll(java.util.List.of(jvm.split("\\s+")));
+        }
+        command.addAll(java.util.List.of("-jar", "target/tongban-hub.jar"));
+        command.addAll(java.util.List.of(arguments("--server.port=" + port, extraArgs)));
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(java.nio.file.Path.of("target/bench-hub.log").toFile())
+                .start();
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
+        String base = "http://127.0.0.1:" + port;
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the hub stopped while starting; see target/bench-hub.log");
+            }
+            try {
+                java.net.http.HttpResponse<Void> health = http.send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/actuator/health"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding());
+                if (health.statusCode() == 200) {
+                    return new BenchHub(null, base, process);
+                }
+            } catch (java.io.IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        process.destroy();
+        throw new IllegalStateException("the hub did not start in 2 minutes; see target/bench-hub.log");
+    }
+
+    private static String[] arguments(String port, String... extraArgs) {
         String[] common = {
-            "--server.port=0",
+            port,
             "--spring.datasource.url=" + System.getProperty("bench.db", "jdbc:postgresql://127.0.0.1:5432/tongban_bench"),
             "--spring.datasource.username=postgres",
             "--tongban.demo.enabled=false",
@@ -37,7 +96,7 @@ final class BenchHub {
         String[] args = new String[common.length + extraArgs.length];
         System.arraycopy(common, 0, args, 0, common.length);
         System.arraycopy(extraArgs, 0, args, common.length, extraArgs.length);
-        return new BenchHub(SpringApplication.run(TongbanApplication.class, args));
+        return args;
     }
 
     ExchangeLoad.Client admin(HttpClient http) {
@@ -51,7 +110,12 @@ final class BenchHub {
         return uscc;
     }
 
-    void close() {
-        context.close();
+    void close() throws InterruptedException {
+        if (context != null) {
+            context.close();
+        } else {
+            process.destroy();
+            process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 }

@@ -74,7 +74,8 @@ public final class QueryLoad {
         supplier.start();
         String supplierUrl = "http://127.0.0.1:" + supplier.getAddress().getPort() + "/query";
 
-        BenchHub hub = BenchHub.start();
+        // The hub in its own JVM by default (-Dbench.inProcess=true to share this one).
+        BenchHub hub = Boolean.getBoolean("bench.inProcess") ? BenchHub.start() : BenchHub.startProcess();
         String base = hub.base;
         HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
