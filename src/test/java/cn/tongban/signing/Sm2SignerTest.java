@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,5 +92,42 @@ class Sm2SignerTest {
         assertThat(cipher.encrypt(plain)).as("a fresh nonce each time").isNotEqualTo(sealed);
         sealed[20] ^= 1;
         assertThatThrownBy(() -> cipher.decrypt(sealed)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> cipher.decrypt(new byte[20])).isInstanceOf(IllegalStateException.class);
+        // The same thread's cipher still works after a refusal, both ways.
+        sealed[20] ^= 1;
+        assertThat(cipher.decrypt(sealed)).isEqualTo(plain);
+        assertThat(cipher.decrypt(cipher.encrypt(new byte[0]))).isEmpty();
+        assertThatThrownBy(() -> new DataCipher(new byte[16])
+                        .decrypt(new DataCipher(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
+                                .encrypt(plain)))
+                .as("another key")
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void sm4GcmReadsAndWritesWhatTheJcaCipherDoes() throws Exception {
+        byte[] key = HexFormat.of().parseHex("0123456789abcdeffedcba9876543210");
+        DataCipher cipher = new DataCipher(key);
+        javax.crypto.spec.SecretKeySpec jcaKey = new javax.crypto.spec.SecretKeySpec(key, "SM4");
+        for (int length : new int[] {0, 1, 15, 16, 17, 200, 4096}) {
+            byte[] plain = new byte[length];
+            new java.util.Random(length).nextBytes(plain);
+            byte[] nonce = new byte[12];
+            new java.util.Random(-length).nextBytes(nonce);
+            javax.crypto.Cipher jca = javax.crypto.Cipher.getInstance("SM4/GCM/NoPadding", Sm2Signer.PROVIDER);
+            jca.init(javax.crypto.Cipher.ENCRYPT_MODE, jcaKey, new javax.crypto.spec.GCMParameterSpec(128, nonce));
+            byte[] byJca = java.nio.ByteBuffer.allocate(12 + length + 16)
+                    .put(nonce)
+                    .put(jca.doFinal(plain))
+                    .array();
+            assertThat(cipher.decrypt(byJca)).as("JCA-sealed, %d bytes", length).isEqualTo(plain);
+
+            byte[] ours = cipher.encrypt(plain);
+            jca.init(
+                    javax.crypto.Cipher.DECRYPT_MODE, jcaKey, new javax.crypto.spec.GCMParameterSpec(128, ours, 0, 12));
+            assertThat(jca.doFinal(ours, 12, ours.length - 12))
+                    .as("opened by the JCA, %d bytes", length)
+                    .isEqualTo(plain);
+        }
     }
 }
