@@ -61,7 +61,8 @@ public final class QueryLoad {
         HttpServer supplier = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
         supplier.setExecutor(Executors.newFixedThreadPool(16));
         supplier.createContext("/query", exchange -> {
-            exchange.getRequestBody().readAllBytes();
+            long received = System.nanoTime();
+            String key = JSON.readTree(exchange.getRequestBody().readAllBytes()).path("key").asString();
             try {
                 Thread.sleep(1);
             } catch (InterruptedException e) {
@@ -70,6 +71,8 @@ public final class QueryLoad {
             exchange.sendResponseHeaders(200, record.length);
             exchange.getResponseBody().write(record);
             exchange.close();
+            // The supplier's own time for this key: what the hub's overhead is measured against.
+            supplierTimes.put(key, System.nanoTime() - received);
         });
         supplier.start();
         String supplierUrl = "http://127.0.0.1:" + supplier.getAddress().getPort() + "/query";
@@ -98,6 +101,9 @@ public final class QueryLoad {
         String auth = "Basic " + Base64.getEncoder().encodeToString(
                 (credential.get("keyId").asString() + ":" + credential.get("secret").asString()).getBytes(StandardCharsets.UTF_8));
         byte[] queryBody = JSON.writeValueAsBytes(Map.of("key", person, "agreementId", agreementId));
+        // Every measured request asks about a different person, so the supplier's time for it can be
+        // told apart and each request's own overhead computed.
+        String[] people = distinctIdNumbers(random, rate * seconds);
         CloseableHttpClient load = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setMaxConnPerRoute(64)
@@ -105,8 +111,12 @@ public final class QueryLoad {
                         .build())
                 .disableAutomaticRetries()
                 .build();
-        Target viaHub = post(load, base + "/api/exchange/query/" + code, auth, queryBody);
-        Target direct = post(load, supplierUrl, null, JSON.writeValueAsBytes(Map.of("resourceCode", code, "key", person)));
+        Target viaHub = post(load, base + "/api/exchange/query/" + code, auth, i -> queryBody);
+        Target direct = post(load, supplierUrl, null, i -> JSON.writeValueAsBytes(Map.of("resourceCode", code, "key", person)));
+        Target viaHubEach = post(load, base + "/api/exchange/query/" + code, auth,
+                i -> JSON.writeValueAsBytes(Map.of("key", people[i], "agreementId", agreementId)));
+        Target directEach = post(load, supplierUrl, null,
+                i -> JSON.writeValueAsBytes(Map.of("resourceCode", code, "key", people[i])));
         int hold = Integer.getInteger("bench.hold", 0);
         if (hold > 0) {
             // For an outside load tool (wrk): the request to send, then the hub stays up a while.
@@ -128,16 +138,24 @@ public final class QueryLoad {
             load(direct, warm, 2);
         }
         failures.set(0);
-        long[] supplierOnly = load(direct, rate, seconds);
-        long[] throughHub = load(viaHub, rate, seconds);
+        supplierTimes.clear();
+        long[] directLatencies = load(directEach, rate, seconds);
+        long[] generatorOwn = lessSupplierTime(directLatencies, people);
+        supplierTimes.clear();
+        long[] hubLatencies = load(viaHubEach, rate, seconds);
+        long[] hubOwn = lessSupplierTime(hubLatencies, people);
+        long[] supplierOnly = sorted(directLatencies);
+        long[] throughHub = sorted(hubLatencies);
         System.out.printf("query benchmark: %d requests/s for %d s, supplier answers in ~1 ms%n", rate, seconds);
         report("supplier directly", supplierOnly);
         report("through the hub  ", throughHub);
         System.out.printf("requests not answered 200: %d%n", failures.get());
         System.out.printf(
-                "hub overhead: p50 %.2f ms, p99 %.2f ms%n",
+                "hub overhead (difference of the two runs' percentiles): p50 %.2f ms, p99 %.2f ms%n",
                 (pct(throughHub, 50) - pct(supplierOnly, 50)) / 1e6,
                 (pct(throughHub, 99) - pct(supplierOnly, 99)) / 1e6);
+        report("per request, latency less the supplier's own time, directly  ", generatorOwn);
+        report("per request, latency less the supplier's own time, via the hub", hubOwn);
         hub.close();
         supplier.stop(0);
         System.exit(0);
@@ -165,7 +183,7 @@ public final class QueryLoad {
             int index = i;
             senders.execute(() -> {
                 try {
-                    int status = target.send();
+                    int status = target.send(index);
                     if (status != 200) {
                         failures.incrementAndGet();
                     }
@@ -179,22 +197,53 @@ public final class QueryLoad {
         }
         done.await(60, TimeUnit.SECONDS);
         senders.shutdown();
-        Arrays.sort(latencies);
         return latencies;
     }
 
-    /** One kind of request to send. */
-    interface Target {
-        int send() throws Exception;
+    /** Each request's latency less the supplier's own time for it (whole latency if it never got there); sorted. */
+    static long[] lessSupplierTime(long[] latencies, String[] people) {
+        long[] own = new long[latencies.length];
+        for (int i = 0; i < latencies.length; i++) {
+            Long supplier = supplierTimes.get(people[i]);
+            own[i] = latencies[i] - (supplier == null ? 0 : supplier);
+        }
+        return sorted(own);
     }
 
-    static Target post(CloseableHttpClient client, String url, String authorization, byte[] body) {
-        return () -> {
+    static long[] sorted(long[] values) {
+        long[] copy = values.clone();
+        Arrays.sort(copy);
+        return copy;
+    }
+
+    /** The supplier's own handling time per key (ns), from reading the request to closing the answer. */
+    static final java.util.Map<String, Long> supplierTimes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static String[] distinctIdNumbers(Random random, int count) {
+        java.util.Set<String> people = new java.util.LinkedHashSet<>();
+        LocalDate born = LocalDate.of(1960, 1, 1);
+        while (people.size() < count) {
+            people.add(SyntheticIdentifiers.idNumber(random, "430102", born.plusDays(random.nextInt(20_000))));
+        }
+        return people.toArray(String[]::new);
+    }
+
+    /** One kind of request to send; the index picks its body. */
+    interface Target {
+        int send(int index) throws Exception;
+    }
+
+    static Target post(
+            CloseableHttpClient client,
+            String url,
+            String authorization,
+            java.util.function.IntFunction<byte[]> body) {
+        return index -> {
             HttpPost post = new HttpPost(url);
             if (authorization != null) {
                 post.setHeader("Authorization", authorization);
             }
-            post.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
+            post.setEntity(new ByteArrayEntity(body.apply(index), ContentType.APPLICATION_JSON));
             return client.execute(post, response -> {
                 EntityUtils.consume(response.getEntity());
                 return response.getCode();
@@ -210,8 +259,9 @@ public final class QueryLoad {
     }
 
     static void report(String label, long[] sorted) {
-        System.out.printf("%s: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d requests)%n",
-                label, pct(sorted, 50) / 1e6, pct(sorted, 99) / 1e6, sorted[sorted.length - 1] / 1e6, sorted.length);
+        System.out.printf("%s: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms (%d requests)%n",
+                label, pct(sorted, 50) / 1e6, pct(sorted, 90) / 1e6, pct(sorted, 99) / 1e6,
+                sorted[sorted.length - 1] / 1e6, sorted.length);
     }
 
     private static Map<String, Object> resource(String code, String provider) {
