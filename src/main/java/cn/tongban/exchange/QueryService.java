@@ -223,20 +223,15 @@ public class QueryService {
                 Base64.getEncoder().encodeToString(avro),
                 JsonRecords.write(projected),
                 null);
+        byte[] canonical = unsigned.canonicalBytes();
         Envelope signed = unsigned.withSignature(new Envelope.Signature(
                 "RECORD",
                 "SM3withSM2",
                 "1234567812345678",
                 keys.keyId(),
-                Base64.getEncoder().encodeToString(Sm2Signer.sign(keys.signingKey(), unsigned.canonicalBytes())),
+                Base64.getEncoder().encodeToString(Sm2Signer.sign(keys.signingKey(), canonical)),
                 null));
-        publish(
-                resourceCode,
-                actor,
-                agreement,
-                personRef,
-                HexFormat.of().formatHex(Sm3.digest(unsigned.canonicalBytes())),
-                "ANSWERED");
+        publish(resourceCode, actor, agreement, personRef, HexFormat.of().formatHex(Sm3.digest(canonical)), "ANSWERED");
         return signed;
     }
 
