@@ -135,6 +135,11 @@ public class QueryService {
                         .build())
                 .disableAutomaticRetries()
                 .disableCookieManagement()
+                // The query carries a person's key to the endpoint the catalog registered, and only
+                // there: a redirect would re-send it to an address nobody approved, so it is an
+                // invalid answer (502), never followed. No compressed answers asked for either.
+                .disableRedirectHandling()
+                .disableContentCompression()
                 .build();
     }
 

@@ -41,8 +41,22 @@ class QueryIT {
     String agreementId;
     final String person = SyntheticIdentifiers.idNumber(new Random(3), "430102", LocalDate.of(1990, 3, 1));
 
+    static final byte[] REDIRECT = new byte[1];
+
+    /** An address the catalog never registered, that a redirecting supplier points the hub to. */
+    HttpServer elsewhere;
+
+    final java.util.concurrent.atomic.AtomicInteger keysSentElsewhere = new java.util.concurrent.atomic.AtomicInteger();
+
     @BeforeEach
     void province() throws Exception {
+        elsewhere = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        elsewhere.createContext("/query", exchange -> {
+            keysSentElsewhere.incrementAndGet();
+            exchange.sendResponseHeaders(500, -1);
+            exchange.close();
+        });
+        elsewhere.start();
         supplier = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         supplier.createContext("/query", exchange -> {
             JsonNode request = Api.json(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
@@ -63,9 +77,20 @@ class QueryIT {
                                     "13812345678",
                                     "religion",
                                     "无")))
-                    : key.equals("broken")
-                            ? JSON.writeValueAsBytes(Map.of("record", Map.of("certificateNo", 1)))
-                            : new byte[0];
+                    : key.equals("elsewhere")
+                            ? REDIRECT
+                            : key.equals("broken")
+                                    ? JSON.writeValueAsBytes(Map.of("record", Map.of("certificateNo", 1)))
+                                    : new byte[0];
+            if (body == REDIRECT) {
+                exchange.getResponseHeaders()
+                        .add(
+                                "Location",
+                                "http://127.0.0.1:" + elsewhere.getAddress().getPort() + "/query");
+                exchange.sendResponseHeaders(307, -1);
+                exchange.close();
+                return;
+            }
             exchange.sendResponseHeaders(body.length == 0 ? 404 : 200, body.length == 0 ? -1 : body.length);
             if (body.length > 0) {
                 exchange.getResponseBody().write(body);
@@ -105,6 +130,16 @@ class QueryIT {
     @AfterEach
     void stop() {
         supplier.stop(0);
+        elsewhere.stop(0);
+    }
+
+    @Test
+    void s04_aRedirectIsAnInvalidAnswerAndTheKeyGoesNowhereElse() {
+        Api.Reply redirected = demander.admin()
+                .post("/api/exchange/query/" + code, Map.of("key", "elsewhere", "agreementId", agreementId));
+        assertThat(redirected.status()).isEqualTo(502);
+        assertThat(redirected.json().get("detail").asString()).contains("307");
+        assertThat(keysSentElsewhere.get()).isZero();
     }
 
     @Test
