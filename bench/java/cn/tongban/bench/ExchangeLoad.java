@@ -78,7 +78,9 @@ public final class ExchangeLoad {
         }
         // Warm-up: one batch, not counted.
         long w0 = System.nanoTime();
-        supplier.post("/api/exchange/intake/" + code + "?signing=" + mode, bodies.get(0));
+        long warmUp = supplier.post("/api/exchange/intake/" + code + "?signing=" + mode, bodies.get(0))
+                .get("accepted")
+                .asLong();
         System.out.printf("warm-up batch in %d ms%n", (System.nanoTime() - w0) / 1_000_000);
 
         AtomicLong accepted = new AtomicLong();
@@ -112,6 +114,16 @@ public final class ExchangeLoad {
             Thread.sleep(100);
         }
         double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
+        // A figure counts only if the work was done: every accepted record queued for both demanders,
+        // and in the ledger (received, and signed per delivery). The warm-up batch is in both counts.
+        long received = jdbc.sql("select count(*) from ledger_event where resource_code = ? and type = 'RECORD_RECEIVED'")
+                .param(code).query(Long.class).single();
+        long signed = jdbc.sql("select count(*) from ledger_event where resource_code = ? and type = 'DELIVERY_SIGNED'")
+                .param(code).query(Long.class).single();
+        if (queued != 2 * (accepted.get() + warmUp) || received != accepted.get() + warmUp || signed != queued) {
+            throw new IllegalStateException("work missing: " + (accepted.get() + warmUp) + " records accepted, "
+                    + queued + " deliveries queued, ledger: " + received + " received, " + signed + " signed");
+        }
 
         System.out.printf(
                 "exchange benchmark: signing=%s batches=%d x %d records, %d senders, 2 agreements%n",
