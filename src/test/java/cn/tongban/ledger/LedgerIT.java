@@ -56,6 +56,9 @@ class LedgerIT {
     @Autowired
     cn.tongban.ledger.internal.LedgerStore store;
 
+    @Autowired
+    GroupAppender group;
+
     @TempDir
     Path dir;
 
@@ -327,5 +330,61 @@ class LedgerIT {
 
     private static List<String> types(List<JsonNode> events) {
         return events.stream().map(e -> e.get("type").asString()).toList();
+    }
+
+    @Test
+    void s07_eventsFromManyThreadsAreAllCommittedInOneChainInEachThreadsOrder() throws Exception {
+        String actor = "s07-" + java.util.UUID.randomUUID();
+        int threads = 12;
+        int each = 40;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            String lane = actor + "/" + t;
+            done.add(pool.submit(() -> {
+                for (int i = 0; i < each; i++) {
+                    group.appendAndWait(List.of(new LedgerEntry(
+                            java.time.Instant.now(),
+                            "QUERY",
+                            actor,
+                            null,
+                            "S07",
+                            null,
+                            null,
+                            null,
+                            "ANSWERED",
+                            lane + "#" + i,
+                            null,
+                            null,
+                            null,
+                            null)));
+                    // Committed when the call returns: it is there to be read at once.
+                    assertThat(jdbc.queryForObject(
+                                    "select count(*) from ledger_event where source_record_id = ?",
+                                    Long.class,
+                                    lane + "#" + i))
+                            .isEqualTo(1L);
+                }
+                return null;
+            }));
+        }
+        for (java.util.concurrent.Future<?> f : done) {
+            f.get(2, java.util.concurrent.TimeUnit.MINUTES);
+        }
+        pool.shutdown();
+        for (int t = 0; t < threads; t++) {
+            List<String> lane = jdbc.queryForList(
+                    "select source_record_id from ledger_event where actor = ? and source_record_id like ? order by seq",
+                    String.class,
+                    actor,
+                    actor + "/" + t + "#%");
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < each; i++) {
+                expected.add(actor + "/" + t + "#" + i);
+            }
+            assertThat(lane).as("thread %d's events, in its order", t).isEqualTo(expected);
+        }
+        assertThat(auditor.get("/api/audit/verify").json().get("intact").asBoolean())
+                .isTrue();
     }
 }
