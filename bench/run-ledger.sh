@@ -9,7 +9,8 @@ what="${1:-verify}"
 mvn -B -q test-compile -DskipTests -Dspotless.check.skip=true
 if [ "$what" = verify ]; then
   events="${2:-1000000}"
-  [ -f target/tongban-hub.jar ] || mvn -B -q package -DskipTests -DskipAcceptance=true -Dspotless.check.skip=true
+  # The verifier is the packaged jar, built here from the current tree.
+  mvn -B -q package -DskipTests -DskipITs -DskipAcceptance=true -Dspotless.check.skip=true
   mvn -B -q -Dspotless.check.skip=true exec:java -Dexec.mainClass=cn.tongban.bench.LedgerLoad -Dexec.classpathScope=test \
     -Dexec.args="bundle target/bench/bundle-$events.zip $events"
   java -jar target/tongban-hub.jar verify "target/bench/bundle-$events.zip"
