@@ -202,8 +202,7 @@ public final class BundleVerifier {
             seals.put(seal.fromSeq(), seal);
         }
 
-        // Events: parsed and re-hashed on every core.
-        // Each entry inflated, parsed and re-hashed on its own core.
+        // Events: each entry inflated, parsed and re-hashed on its own core.
         List<Chunk> chunks = eventEntries.parallelStream()
                 .map(name -> chunk(name, entry.apply(name)))
                 .toList();

@@ -80,7 +80,11 @@ public record LedgerEvent(long seq, LedgerEntry entry, byte[] prevHash, byte[] h
 
     /** SM3 of the canonical bytes of an event whose text fields are already UTF-8 (null: empty). */
     static byte[] hashEncoded(long seq, byte[][] fields, byte[] prevHash) {
-        Layout layout = new Layout(new Sm3.Reused()).start(seq);
+        int length = 4 + DOMAIN_BYTES.length + 8 + 4 * fields.length + 4 + prevHash.length;
+        for (byte[] field : fields) {
+            length += field == null ? 0 : field.length;
+        }
+        Layout layout = new Layout(new Sm3.Reused(), length).start(seq);
         for (byte[] field : fields) {
             byte[] text = field == null ? EMPTY : field;
             layout.field(text, 0, text.length);
@@ -96,12 +100,17 @@ public record LedgerEvent(long seq, LedgerEntry entry, byte[] prevHash, byte[] h
      */
     static final class Layout {
         private final Sm3.Reused digest;
-        private byte[] buffer = new byte[1024];
+        private byte[] buffer;
         private int length;
         private int fields;
 
         Layout(Sm3.Reused digest) {
+            this(digest, 1024);
+        }
+
+        Layout(Sm3.Reused digest, int capacity) {
             this.digest = digest;
+            this.buffer = new byte[capacity];
         }
 
         Layout start(long seq) {
