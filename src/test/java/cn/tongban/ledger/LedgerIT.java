@@ -387,4 +387,61 @@ class LedgerIT {
         assertThat(auditor.get("/api/audit/verify").json().get("intact").asBoolean())
                 .isTrue();
     }
+
+    @Test
+    void s08_aBigAppendKeepsEveryCharacterAsItWasHashed() {
+        String actor = "s08-" + java.util.UUID.randomUUID();
+        String[] awkward = {
+            "tab\there",
+            "new\nline",
+            "carriage\rreturn",
+            "back\\slash",
+            "\\N",
+            "\\.",
+            "\\x00",
+            "学历公证核验 😀",
+            "\"quoted\"",
+            "{\"fields\":\"name:NAME\"}",
+            "\u0001control",
+            "",
+            " "
+        };
+        List<LedgerEntry> entries = new ArrayList<>();
+        for (int i = 0; i < 128; i++) {
+            entries.add(new LedgerEntry(
+                    java.time.Instant.parse("2026-11-29T08:00:00.123456789Z").plusNanos(i * 1_001L),
+                    "QUERY",
+                    actor,
+                    i % 3 == 0 ? null : "11430100445509870F",
+                    "S08",
+                    i % 2 == 0 ? null : java.util.UUID.nameUUIDFromBytes(new byte[] {(byte) i}),
+                    awkward[i % awkward.length],
+                    null,
+                    "ANSWERED",
+                    actor + "#" + i,
+                    null,
+                    null,
+                    null,
+                    awkward[(i + 5) % awkward.length]));
+        }
+        transaction.executeWithoutResult(status -> ledger.append(entries));
+        List<java.util.Map<String, Object>> rows = jdbc.queryForList(
+                "select purpose, details, participant_uscc, agreement_id from ledger_event where actor = ? order by seq",
+                actor);
+        assertThat(rows).hasSize(entries.size());
+        for (int i = 0; i < rows.size(); i++) {
+            assertThat(rows.get(i).get("purpose"))
+                    .as("purpose %d", i)
+                    .isEqualTo(entries.get(i).purpose());
+            assertThat(rows.get(i).get("details"))
+                    .as("details %d", i)
+                    .isEqualTo(entries.get(i).details());
+            assertThat(rows.get(i).get("participant_uscc"))
+                    .isEqualTo(entries.get(i).participantUscc());
+            assertThat(rows.get(i).get("agreement_id")).isEqualTo(entries.get(i).agreementId());
+        }
+        // Hashes were computed before the rows went in: the chain check recomputes them from the stored rows.
+        assertThat(auditor.get("/api/audit/verify").json().get("intact").asBoolean())
+                .isTrue();
+    }
 }
