@@ -7,6 +7,14 @@ import java.util.Map;
 import java.util.Random;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
+import java.util.concurrent.TimeUnit;
+import java.net.http.HttpResponse;
+import java.net.http.HttpRequest;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.nio.file.Path;
+import java.util.List;
+import java.net.URI;
 
 /**
  * The hub as the load generators start it: on the PostgreSQL server named by {@code bench.db}
@@ -42,35 +50,35 @@ final class BenchHub {
      */
     static BenchHub startProcess(String... extraArgs) throws Exception {
         int port;
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+        try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
-                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         // JVM options to try on the hub (a collector, a recording): -Dbench.hubJvm="-XX:+UseParallelGC"
         String jvm = System.getProperty("bench.hubJvm", "").trim();
         if (!jvm.isEmpty()) {
-            command.addAll(java.util.List.of(jvm.split("\\s+")));
+            command.addAll(List.of(jvm.split("\\s+")));
         }
-        command.addAll(java.util.List.of("-jar", "target/tongban-hub.jar"));
-        command.addAll(java.util.List.of(arguments("--server.port=" + port, extraArgs)));
+        command.addAll(List.of("-jar", "target/tongban-hub.jar"));
+        command.addAll(List.of(arguments("--server.port=" + port, extraArgs)));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(java.nio.file.Path.of("target/bench-hub.log").toFile())
+                .redirectOutput(Path.of("target/bench-hub.log").toFile())
                 .start();
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
         String base = "http://127.0.0.1:" + port;
         HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the hub stopped while starting; see target/bench-hub.log");
             }
             try {
-                java.net.http.HttpResponse<Void> health = http.send(
-                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/actuator/health"))
+                HttpResponse<Void> health = http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/actuator/health"))
                                 .build(),
-                        java.net.http.HttpResponse.BodyHandlers.discarding());
+                        HttpResponse.BodyHandlers.discarding());
                 if (health.statusCode() == 200) {
                     return new BenchHub(null, base, process);
                 }
@@ -115,7 +123,7 @@ final class BenchHub {
             context.close();
         } else {
             process.destroy();
-            process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            process.waitFor(30, TimeUnit.SECONDS);
         }
     }
 }

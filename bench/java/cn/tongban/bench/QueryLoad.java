@@ -26,6 +26,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.IntFunction;
+import java.util.LinkedHashSet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * Load generator for synchronous queries: a supplier that answers in 1 ms (a real HTTP server),
@@ -120,8 +129,8 @@ public final class QueryLoad {
         int hold = Integer.getInteger("bench.hold", 0);
         if (hold > 0) {
             // For an outside load tool (wrk): the request to send, then the hub stays up a while.
-            java.nio.file.Files.writeString(
-                    java.nio.file.Path.of("target/query-request.lua"),
+            Files.writeString(
+                    Path.of("target/query-request.lua"),
                     "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n"
                             + "wrk.headers[\"Authorization\"] = \"" + auth + "\"\nwrk.body = '"
                             + new String(queryBody, StandardCharsets.UTF_8) + "'\n");
@@ -170,10 +179,10 @@ public final class QueryLoad {
     static long[] load(Target target, int rate, int seconds) throws Exception {
         int total = rate * seconds;
         long[] latencies = new long[total];
-        java.util.concurrent.ExecutorService senders = Executors.newFixedThreadPool(64);
+        ExecutorService senders = Executors.newFixedThreadPool(64);
         long period = 1_000_000_000L / rate;
         long start = System.nanoTime();
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(total);
+        CountDownLatch done = new CountDownLatch(total);
         for (int i = 0; i < total; i++) {
             long due = start + i * period;
             long wait = due - System.nanoTime();
@@ -217,10 +226,10 @@ public final class QueryLoad {
     }
 
     /** The supplier's own handling time per key (ns), from reading the request to closing the answer. */
-    static final java.util.Map<String, Long> supplierTimes = new java.util.concurrent.ConcurrentHashMap<>();
+    static final Map<String, Long> supplierTimes = new ConcurrentHashMap<>();
 
     static String[] distinctIdNumbers(Random random, int count) {
-        java.util.Set<String> people = new java.util.LinkedHashSet<>();
+        Set<String> people = new LinkedHashSet<>();
         LocalDate born = LocalDate.of(1960, 1, 1);
         while (people.size() < count) {
             people.add(SyntheticIdentifiers.idNumber(random, "430102", born.plusDays(random.nextInt(20_000))));
@@ -237,7 +246,7 @@ public final class QueryLoad {
             CloseableHttpClient client,
             String url,
             String authorization,
-            java.util.function.IntFunction<byte[]> body) {
+            IntFunction<byte[]> body) {
         return index -> {
             HttpPost post = new HttpPost(url);
             if (authorization != null) {
@@ -252,7 +261,7 @@ public final class QueryLoad {
     }
 
     /** Requests that failed or were not answered 200 (they count in the latencies too). */
-    static final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+    static final AtomicInteger failures = new AtomicInteger();
 
     static double pct(long[] sorted, int percentile) {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * percentile / 100.0) - 1)];

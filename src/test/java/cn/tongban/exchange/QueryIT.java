@@ -15,6 +15,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class QueryIT {
     /** An address the catalog never registered, that a redirecting supplier points the hub to. */
     HttpServer elsewhere;
 
-    final java.util.concurrent.atomic.AtomicInteger keysSentElsewhere = new java.util.concurrent.atomic.AtomicInteger();
+    final AtomicInteger keysSentElsewhere = new AtomicInteger();
 
     @BeforeEach
     void province() throws Exception {

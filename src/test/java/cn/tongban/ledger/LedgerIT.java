@@ -12,14 +12,24 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -178,17 +188,10 @@ class LedgerIT {
                         s -> s != null);
         assertThat(auditor.get("/api/audit/verify").json().get("intact").asBoolean())
                 .isTrue();
-        String original = jdbc.queryForObject("select outcome from ledger_event where seq = ?", String.class, seq);
-        try {
-            tamper(seq, "FORGED");
-            JsonNode check = auditor.get("/api/audit/verify").json();
-            assertThat(check.get("intact").asBoolean()).isFalse();
-            assertThat(check.get("brokenSeq").asLong()).isEqualTo(seq);
-            assertThat(check.get("problem").asString())
-                    .isEqualTo("event " + seq + ": its content does not match its hash");
-        } finally {
-            tamper(seq, original);
-        }
+        JsonNode check = chainCheckWithRowForged(seq);
+        assertThat(check.get("intact").asBoolean()).isFalse();
+        assertThat(check.get("brokenSeq").asLong()).isEqualTo(seq);
+        assertThat(check.get("problem").asString()).isEqualTo("event " + seq + ": its content does not match its hash");
         assertThat(auditor.get("/api/audit/verify").json().get("intact").asBoolean())
                 .isTrue();
     }
@@ -215,8 +218,7 @@ class LedgerIT {
         BundleVerifier.Verdict verdict = BundleVerifier.verify(file);
         assertThat(verdict.valid()).as(verdict.toString()).isTrue();
         assertThat(verdict.events()).isGreaterThanOrEqualTo(4);
-        assertThat(new String(bundle, java.nio.charset.StandardCharsets.ISO_8859_1))
-                .doesNotContain(person);
+        assertThat(new String(bundle, StandardCharsets.ISO_8859_1)).doesNotContain(person);
 
         byte[] flipped = bundle.clone();
         flipped[flipped.length / 2] ^= 0x20;
@@ -238,7 +240,7 @@ class LedgerIT {
         List<LedgerEntry> old = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
             old.add(new LedgerEntry(
-                    month.atStartOfDay(java.time.ZoneOffset.UTC).toInstant().plusSeconds(3600L * i),
+                    month.atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(3600L * i),
                     "RECORD_RECEIVED",
                     "system:intake",
                     null,
@@ -259,7 +261,7 @@ class LedgerIT {
                 .until(() -> province.webhook().envelopes().size() == 1);
 
         LedgerArchiver.Archived archived =
-                archiver.archive(java.time.YearMonth.from(month)).orElseThrow();
+                archiver.archive(YearMonth.from(month)).orElseThrow();
 
         assertThat(archived.events()).isEqualTo(25);
         BundleVerifier.Verdict verdict = BundleVerifier.verify(archived.file());
@@ -288,15 +290,9 @@ class LedgerIT {
         assertThat(check.get("intact").asBoolean()).as(check.toString()).isTrue();
         long afterGap = jdbc.queryForObject(
                 "select min(seq) from ledger_event where seq > ?", Long.class, verdictLastSeq(month));
-        String original = jdbc.queryForObject("select outcome from ledger_event where seq = ?", String.class, afterGap);
-        try {
-            tamper(afterGap, "FORGED");
-            JsonNode broken = auditor.get("/api/audit/verify").json();
-            assertThat(broken.get("intact").asBoolean()).isFalse();
-            assertThat(broken.get("brokenSeq").asLong()).isEqualTo(afterGap);
-        } finally {
-            tamper(afterGap, original);
-        }
+        JsonNode broken = chainCheckWithRowForged(afterGap);
+        assertThat(broken.get("intact").asBoolean()).isFalse();
+        assertThat(broken.get("brokenSeq").asLong()).isEqualTo(afterGap);
         assertThat(auditor.get("/api/audit/verify").json().get("intact").asBoolean())
                 .isTrue();
     }
@@ -310,6 +306,17 @@ class LedgerIT {
                 "select count(*) from ledger_event where type = 'LEDGER_ARCHIVED' and details like ?",
                 Long.class,
                 "%\"month\":\"" + month.toString().substring(0, 7) + "\"%");
+    }
+
+    /** The chain check's answer while one row's outcome is forged behind the trigger; the row is put back after. */
+    private JsonNode chainCheckWithRowForged(long seq) {
+        String original = jdbc.queryForObject("select outcome from ledger_event where seq = ?", String.class, seq);
+        try {
+            tamper(seq, "FORGED");
+            return auditor.get("/api/audit/verify").json();
+        } finally {
+            tamper(seq, original);
+        }
     }
 
     private void tamper(long seq, String outcome) {
@@ -334,17 +341,17 @@ class LedgerIT {
 
     @Test
     void s07_eventsFromManyThreadsAreAllCommittedInOneChainInEachThreadsOrder() throws Exception {
-        String actor = "s07-" + java.util.UUID.randomUUID();
+        String actor = "s07-" + UUID.randomUUID();
         int threads = 12;
         int each = 40;
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
-        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> done = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             String lane = actor + "/" + t;
             done.add(pool.submit(() -> {
                 for (int i = 0; i < each; i++) {
                     group.appendAndWait(List.of(new LedgerEntry(
-                            java.time.Instant.now(),
+                            Instant.now(),
                             "QUERY",
                             actor,
                             null,
@@ -368,8 +375,8 @@ class LedgerIT {
                 return null;
             }));
         }
-        for (java.util.concurrent.Future<?> f : done) {
-            f.get(2, java.util.concurrent.TimeUnit.MINUTES);
+        for (Future<?> f : done) {
+            f.get(2, TimeUnit.MINUTES);
         }
         pool.shutdown();
         for (int t = 0; t < threads; t++) {
@@ -390,7 +397,7 @@ class LedgerIT {
 
     @Test
     void s08_aBigAppendKeepsEveryCharacterAsItWasHashed() {
-        String actor = "s08-" + java.util.UUID.randomUUID();
+        String actor = "s08-" + UUID.randomUUID();
         String[] awkward = {
             "tab\there",
             "new\nline",
@@ -409,12 +416,12 @@ class LedgerIT {
         List<LedgerEntry> entries = new ArrayList<>();
         for (int i = 0; i < 128; i++) {
             entries.add(new LedgerEntry(
-                    java.time.Instant.parse("2026-11-29T08:00:00.123456789Z").plusNanos(i * 1_001L),
+                    Instant.parse("2026-11-29T08:00:00.123456789Z").plusNanos(i * 1_001L),
                     "QUERY",
                     actor,
                     i % 3 == 0 ? null : "11430100445509870F",
                     "S08",
-                    i % 2 == 0 ? null : java.util.UUID.nameUUIDFromBytes(new byte[] {(byte) i}),
+                    i % 2 == 0 ? null : UUID.nameUUIDFromBytes(new byte[] {(byte) i}),
                     awkward[i % awkward.length],
                     null,
                     "ANSWERED",
@@ -425,7 +432,7 @@ class LedgerIT {
                     awkward[(i + 5) % awkward.length]));
         }
         transaction.executeWithoutResult(status -> ledger.append(entries));
-        List<java.util.Map<String, Object>> rows = jdbc.queryForList(
+        List<Map<String, Object>> rows = jdbc.queryForList(
                 "select purpose, details, participant_uscc, agreement_id from ledger_event where actor = ? order by seq",
                 actor);
         assertThat(rows).hasSize(entries.size());

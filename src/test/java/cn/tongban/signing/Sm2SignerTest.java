@@ -3,10 +3,18 @@ package cn.tongban.signing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,9 +63,9 @@ class Sm2SignerTest {
     @Test
     void signersOnManyThreadsAgree() throws Exception {
         KeyPair pair = Sm2Signer.generate();
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        var pool = Executors.newFixedThreadPool(4);
         try {
-            var results = new java.util.ArrayList<java.util.concurrent.Future<Boolean>>();
+            var results = new ArrayList<Future<Boolean>>();
             for (int i = 0; i < 64; i++) {
                 byte[] message = ("message " + i).getBytes(StandardCharsets.UTF_8);
                 results.add(pool.submit(
@@ -108,23 +116,22 @@ class Sm2SignerTest {
     void sm4GcmReadsAndWritesWhatTheJcaCipherDoes() throws Exception {
         byte[] key = HexFormat.of().parseHex("0123456789abcdeffedcba9876543210");
         DataCipher cipher = new DataCipher(key);
-        javax.crypto.spec.SecretKeySpec jcaKey = new javax.crypto.spec.SecretKeySpec(key, "SM4");
+        SecretKeySpec jcaKey = new SecretKeySpec(key, "SM4");
         for (int length : new int[] {0, 1, 15, 16, 17, 200, 4096}) {
             byte[] plain = new byte[length];
-            new java.util.Random(length).nextBytes(plain);
+            new Random(length).nextBytes(plain);
             byte[] nonce = new byte[12];
-            new java.util.Random(-length).nextBytes(nonce);
-            javax.crypto.Cipher jca = javax.crypto.Cipher.getInstance("SM4/GCM/NoPadding", Sm2Signer.PROVIDER);
-            jca.init(javax.crypto.Cipher.ENCRYPT_MODE, jcaKey, new javax.crypto.spec.GCMParameterSpec(128, nonce));
-            byte[] byJca = java.nio.ByteBuffer.allocate(12 + length + 16)
+            new Random(-length).nextBytes(nonce);
+            Cipher jca = Cipher.getInstance("SM4/GCM/NoPadding", Sm2Signer.PROVIDER);
+            jca.init(Cipher.ENCRYPT_MODE, jcaKey, new GCMParameterSpec(128, nonce));
+            byte[] byJca = ByteBuffer.allocate(12 + length + 16)
                     .put(nonce)
                     .put(jca.doFinal(plain))
                     .array();
             assertThat(cipher.decrypt(byJca)).as("JCA-sealed, %d bytes", length).isEqualTo(plain);
 
             byte[] ours = cipher.encrypt(plain);
-            jca.init(
-                    javax.crypto.Cipher.DECRYPT_MODE, jcaKey, new javax.crypto.spec.GCMParameterSpec(128, ours, 0, 12));
+            jca.init(Cipher.DECRYPT_MODE, jcaKey, new GCMParameterSpec(128, ours, 0, 12));
             assertThat(jca.doFinal(ours, 12, ours.length - 12))
                     .as("opened by the JCA, %d bytes", length)
                     .isEqualTo(plain);
