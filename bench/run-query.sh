@@ -11,4 +11,4 @@ psql -h 127.0.0.1 -U postgres -d postgres -q -c "create database tongban_bench"
 # The hub runs as its own process from the packaged jar, built here from the current tree.
 mvn -B -q package -DskipTests -DskipITs -DskipAcceptance=true -Dspotless.check.skip=true
 mvn -B -q -Dspotless.check.skip=true exec:java -Dexec.mainClass=cn.tongban.bench.QueryLoad -Dexec.classpathScope=test \
-  -Dbench.rate="$rate" -Dbench.seconds="$seconds" -Dbench.hold="$hold" -Dbench.hubJvm="${HUB_JVM:-}" -Dorg.apache.avro.SERIALIZABLE_PACKAGES=cn.tongban
+  -Dbench.rate="$rate" -Dbench.seconds="$seconds" -Dbench.hold="$hold" -Dbench.warmup="${WARMUP:-40}" -Dbench.hubJvm="${HUB_JVM:-}" -Dorg.apache.avro.SERIALIZABLE_PACKAGES=cn.tongban

@@ -48,6 +48,11 @@ final class BenchHub {
      * The hub as it is deployed: {@code java -jar target/tongban-hub.jar} in its own JVM (default
      * options), so the load generator's threads and garbage are not measured as the hub's.
      */
+    /** The hub's process id when it runs in its own JVM; -1 when it shares this one. */
+    long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
     static BenchHub startProcess(String... extraArgs) throws Exception {
         int port;
         try (ServerSocket free = new ServerSocket(0)) {

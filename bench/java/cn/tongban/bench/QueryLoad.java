@@ -2,6 +2,7 @@ package cn.tongban.bench;
 
 import cn.tongban.identifier.SyntheticIdentifiers;
 import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -151,7 +152,11 @@ public final class QueryLoad {
         long[] directLatencies = load(directEach, rate, seconds);
         long[] generatorOwn = lessSupplierTime(directLatencies, people);
         supplierTimes.clear();
+        serverTimings = new long[rate * seconds];
+        long[] cpuBefore = cpu(hub);
         long[] hubLatencies = load(viaHubEach, rate, seconds);
+        long[] cpuAfter = cpu(hub);
+        long[] hubReported = sorted(serverTimings);
         long[] hubOwn = lessSupplierTime(hubLatencies, people);
         long[] supplierOnly = sorted(directLatencies);
         long[] throughHub = sorted(hubLatencies);
@@ -165,6 +170,17 @@ public final class QueryLoad {
                 (pct(throughHub, 99) - pct(supplierOnly, 99)) / 1e6);
         report("per request, latency less the supplier's own time, directly  ", generatorOwn);
         report("per request, latency less the supplier's own time, via the hub", hubOwn);
+        if (hubReported[0] < 0) {
+            System.out.println("some answers carried no Server-Timing header");
+        } else {
+            report("per request, the hub's own time as its Server-Timing header tells it", hubReported);
+        }
+        int queries = rate * seconds;
+        System.out.printf(
+                "CPU per query in the measured run: hub %.2f ms, PostgreSQL %.2f ms, generator and supplier %.2f ms%n",
+                (cpuAfter[0] - cpuBefore[0]) * 1000.0 / TICKS / queries,
+                (cpuAfter[1] - cpuBefore[1]) * 1000.0 / TICKS / queries,
+                (cpuAfter[2] - cpuBefore[2]) / 1e6 / queries);
         hub.close();
         supplier.stop(0);
         System.exit(0);
@@ -255,9 +271,62 @@ public final class QueryLoad {
             post.setEntity(new ByteArrayEntity(body.apply(index), ContentType.APPLICATION_JSON));
             return client.execute(post, response -> {
                 EntityUtils.consume(response.getEntity());
+                long[] timings = serverTimings;
+                if (index < timings.length) {
+                    timings[index] = hubTiming(response.getFirstHeader("Server-Timing"));
+                }
                 return response.getCode();
             });
         };
+    }
+
+    /** The hub's own time per request, as its Server-Timing header tells it (ns; -1 when absent). */
+    static long[] serverTimings = new long[0];
+
+    static long hubTiming(org.apache.hc.core5.http.Header header) {
+        if (header == null) {
+            return -1;
+        }
+        for (String metric : header.getValue().split(",")) {
+            String[] parts = metric.trim().split(";");
+            if (parts[0].equals("hub")) {
+                for (String part : parts) {
+                    if (part.startsWith("dur=")) {
+                        return (long) (Double.parseDouble(part.substring(4)) * 1e6);
+                    }
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** Clock ticks per second of /proc/PID/stat (USER_HZ, 100 on Linux). */
+    static final int TICKS = 100;
+
+    /**
+     * CPU used so far (hub process and PostgreSQL's processes in ticks, this JVM in ns), so that a
+     * run can say what each query cost and who is short of CPU on a shared machine. Linux only.
+     */
+    static long[] cpu(BenchHub hub) throws Exception {
+        long hubTicks = hub.pid() > 0 ? ticks(hub.pid()) : 0;
+        long pg = 0;
+        for (Path proc : Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            try {
+                if (Files.readString(proc.resolve("comm")).startsWith("postgres")) {
+                    pg += ticks(Long.parseLong(proc.getFileName().toString()));
+                }
+            } catch (IOException | RuntimeException gone) {
+                // the process ended between listing and reading
+            }
+        }
+        long own = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return new long[] {hubTicks, pg, own};
+    }
+
+    static long ticks(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
     /** Requests that failed or were not answered 200 (they count in the latencies too). */

@@ -2,6 +2,8 @@ package cn.tongban.exchange;
 
 import cn.tongban.security.CurrentActor;
 import cn.tongban.signing.HubKeys;
+import cn.tongban.web.RequestReceived;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -30,13 +32,16 @@ class ExchangeController {
     private final Deliveries deliveries;
     private final ExchangeProperties properties;
     private final HubKeys keys;
+    private final QueryTimings timings;
 
     ExchangeController(
             IntakeService intake,
             QueryService queries,
             Deliveries deliveries,
             ExchangeProperties properties,
-            HubKeys keys) {
+            HubKeys keys,
+            QueryTimings timings) {
+        this.timings = timings;
         this.intake = intake;
         this.queries = queries;
         this.deliveries = deliveries;
@@ -75,10 +80,20 @@ class ExchangeController {
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(result);
     }
 
-    /** 接口查询: one record by key, under an agreement, projected, masked and signed. */
+    /**
+     * 接口查询: one record by key, under an agreement, projected, masked and signed; the answer's
+     * Server-Timing header tells the supplier's time and the hub's own apart.
+     */
     @PostMapping("/query/{resource}")
-    Envelope query(@PathVariable String resource, @Valid @RequestBody QueryService.QueryRequest request) {
-        return queries.query(resource, request, CurrentActor.get());
+    ResponseEntity<Envelope> query(
+            @PathVariable String resource,
+            @Valid @RequestBody QueryService.QueryRequest request,
+            HttpServletRequest http) {
+        QueryService.Answer answer = queries.query(resource, request, CurrentActor.get());
+        long total = System.nanoTime() - RequestReceived.nanos(http);
+        return ResponseEntity.ok()
+                .header("Server-Timing", timings.record(resource, total, answer.supplierNanos()))
+                .body(answer.envelope());
     }
 
     /** 待取邮箱: deliveries waiting in the caller's mailbox, oldest first, each with its envelope. */

@@ -155,7 +155,10 @@ public class QueryService {
         Instant openUntil = Instant.MIN;
     }
 
-    public Envelope query(String resourceCode, QueryRequest request, Actor actor) {
+    /** A signed answer, and how long the supplier took to give the record behind it. */
+    public record Answer(Envelope envelope, long supplierNanos) {}
+
+    public Answer query(String resourceCode, QueryRequest request, Actor actor) {
         if (actor.participantUscc() == null) {
             throw ApiException.forbidden("queries are made by a participant's system or people");
         }
@@ -174,6 +177,7 @@ public class QueryService {
 
         String personRef = IdNumber.isValid(request.key()) ? personRefs.of(request.key()) : null;
         JsonNode answer;
+        long asked = System.nanoTime();
         try {
             answer = ask(endpoint.address(), resourceCode, request.key());
         } catch (ApiException e) {
@@ -186,6 +190,7 @@ public class QueryService {
                     "FAILED_" + e.status().value());
             throw e;
         }
+        long supplierNanos = System.nanoTime() - asked;
         Schema schema = schemas.computeIfAbsent(
                 resource.code() + "@" + resource.updatedAt(), k -> new Schema.Parser().parse(resource.avroSchema()));
         JsonRecords.Read read = JsonRecords.read(schema, answer.get("record"));
@@ -237,7 +242,7 @@ public class QueryService {
                 Base64.getEncoder().encodeToString(Sm2Signer.sign(keys.signingKey(), canonical)),
                 null));
         publish(resourceCode, actor, agreement, personRef, HexFormat.of().formatHex(Sm3.digest(canonical)), "ANSWERED");
-        return signed;
+        return new Answer(signed, supplierNanos);
     }
 
     /**

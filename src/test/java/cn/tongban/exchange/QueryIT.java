@@ -1,6 +1,7 @@
 package cn.tongban.exchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import cn.tongban.identifier.SyntheticIdentifiers;
 import cn.tongban.signing.HubKeys;
@@ -44,6 +45,9 @@ class QueryIT {
 
     static final byte[] REDIRECT = new byte[1];
 
+    /** How long the supplier takes over the person's record, for the timing the hub reports. */
+    static final int SUPPLIER_MILLIS = 30;
+
     /** An address the catalog never registered, that a redirecting supplier points the hub to. */
     HttpServer elsewhere;
 
@@ -62,6 +66,9 @@ class QueryIT {
         supplier.createContext("/query", exchange -> {
             JsonNode request = Api.json(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             String key = request.get("key").asString();
+            if (key.equals(person)) {
+                pause(SUPPLIER_MILLIS);
+            }
             byte[] body = key.equals(person)
                     ? JSON.writeValueAsBytes(Map.of(
                             "record",
@@ -157,6 +164,52 @@ class QueryIT {
                 .getPublicKey();
         assertThat(EnvelopeVerifier.problem(JSON.treeToValue(envelope, Envelope.class), hubKey))
                 .isNull();
+    }
+
+    @Test
+    void s05_theAnswerTellsTheSuppliersTimeAndTheHubsApart() {
+        Api.Reply answer =
+                demander.admin().post("/api/exchange/query/" + code, Map.of("key", person, "agreementId", agreementId));
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        String timing = answer.header("Server-Timing");
+        assertThat(timing)
+                .matches(
+                        "hub;dur=\\d+\\.\\d{3};desc=\"hub overhead\", supplier;dur=\\d+\\.\\d{3}, total;dur=\\d+\\.\\d{3}");
+        Map<String, Double> millis = new java.util.HashMap<>();
+        for (String metric : timing.split(", ")) {
+            millis.put(
+                    metric.substring(0, metric.indexOf(';')),
+                    Double.parseDouble(metric.replaceAll(".*dur=([0-9.]+).*", "$1")));
+        }
+        assertThat(millis.get("supplier")).isGreaterThanOrEqualTo(SUPPLIER_MILLIS);
+        assertThat(millis.get("hub")).isPositive();
+        assertThat(millis.get("total")).isCloseTo(millis.get("hub") + millis.get("supplier"), within(0.0015));
+        // The operators see the same split per resource.
+        JsonNode hub = demander.admin()
+                .get("/actuator/metrics/tongban.query.hub?tag=resource:" + code)
+                .json();
+        JsonNode supplierTimer = demander.admin()
+                .get("/actuator/metrics/tongban.query.supplier?tag=resource:" + code)
+                .json();
+        assertThat(count(hub)).isEqualTo(1);
+        assertThat(count(supplierTimer)).isEqualTo(1);
+    }
+
+    private static double count(JsonNode metric) {
+        for (JsonNode measurement : metric.path("measurements")) {
+            if (measurement.path("statistic").asString().equals("COUNT")) {
+                return measurement.path("value").asDouble();
+            }
+        }
+        throw new AssertionError("no COUNT in " + metric);
+    }
+
+    private static void pause(int millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

@@ -84,7 +84,8 @@ public final class Api {
             return new Reply(
                     response.statusCode(),
                     response.headers().firstValue("Content-Type").orElse(""),
-                    response.body());
+                    response.body(),
+                    response.headers());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
@@ -93,8 +94,12 @@ public final class Api {
         }
     }
 
-    /** An answer: status, content type and body. */
-    public record Reply(int status, String contentType, String body) {
+    /** An answer: status, content type, body and the other headers. */
+    public record Reply(int status, String contentType, String body, java.net.http.HttpHeaders headers) {
+
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
 
         public JsonNode json() {
             return body.isEmpty() ? JSON.missingNode() : JSON.readTree(body);

@@ -1,0 +1,59 @@
+package cn.tongban.exchange;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.springframework.stereotype.Component;
+
+/**
+ * 查询耗时: how long each answered query took, split into the supplier's part and the hub's own
+ * (everything else: receiving, checking, projecting, masking, signing, auditing). Kept as timers
+ * per resource for the operators, and told to the caller in a W3C {@code Server-Timing} header so a
+ * demander can see whether a slow answer was the supplier or the hub.
+ */
+@Component
+class QueryTimings {
+
+    static final String HUB = "tongban.query.hub";
+    static final String SUPPLIER = "tongban.query.supplier";
+
+    private final MeterRegistry registry;
+    private final Map<String, Timer[]> timers = new ConcurrentHashMap<>();
+
+    QueryTimings(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Records one answered query; returns its Server-Timing header value (milliseconds). */
+    String record(String resourceCode, long totalNanos, long supplierNanos) {
+        long hubNanos = Math.max(0, totalNanos - supplierNanos);
+        Timer[] pair = timers.computeIfAbsent(resourceCode, this::timersOf);
+        pair[0].record(hubNanos, TimeUnit.NANOSECONDS);
+        pair[1].record(supplierNanos, TimeUnit.NANOSECONDS);
+        return "hub;dur=" + millis(hubNanos) + ";desc=\"hub overhead\", supplier;dur=" + millis(supplierNanos)
+                + ", total;dur=" + millis(totalNanos);
+    }
+
+    private Timer[] timersOf(String resourceCode) {
+        return new Timer[] {
+            Timer.builder(HUB)
+                    .description("time a query spent in the hub, the supplier's part excluded")
+                    .tag("resource", resourceCode)
+                    .publishPercentiles(0.5, 0.9, 0.99)
+                    .serviceLevelObjectives(Duration.ofMillis(5))
+                    .register(registry),
+            Timer.builder(SUPPLIER)
+                    .description("time the supplier took to answer a query")
+                    .tag("resource", resourceCode)
+                    .publishPercentiles(0.5, 0.99)
+                    .register(registry)
+        };
+    }
+
+    private static String millis(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.3f", nanos / 1e6);
+    }
+}
