@@ -44,15 +44,15 @@ final class BenchHub {
                 context, "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port"), null);
     }
 
-    /**
-     * The hub as it is deployed: {@code java -jar target/tongban-hub.jar} in its own JVM (default
-     * options), so the load generator's threads and garbage are not measured as the hub's.
-     */
     /** The hub's process id when it runs in its own JVM; -1 when it shares this one. */
     long pid() {
         return process == null ? -1 : process.pid();
     }
 
+    /**
+     * The hub as it is deployed: {@code java -jar target/tongban-hub.jar} in its own JVM (default
+     * options), so the load generator's threads and garbage are not measured as the hub's.
+     */
     static BenchHub startProcess(String... extraArgs) throws Exception {
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
