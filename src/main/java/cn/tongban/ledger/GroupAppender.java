@@ -15,17 +15,21 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Group commit for entries raised outside any transaction (synchronous queries, above all): many
  * callers' entries are appended in one transaction, and each caller waits until its entries are
  * durable. One commit — one fsync, one turn of the chain-head lock — serves every query that
- * arrived meanwhile, instead of one each.
+ * arrived meanwhile, instead of one each. Two workers take groups in turn: while one commits, the
+ * other already holds the next group and waits for the chain head inside PostgreSQL, so a query
+ * that arrives during a commit waits for the rest of that commit and its own, not for a whole
+ * extra cycle. The head lock still orders the chain by commit.
  */
 @Component
 class GroupAppender {
 
     private static final int MAX_GROUP = 5_000;
+    private static final int WORKERS = 2;
 
     private final Ledger ledger;
     private final TransactionTemplate transaction;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-    private final Thread worker;
+    private final List<Thread> workers = new ArrayList<>();
     private volatile boolean running = true;
 
     private record Pending(List<LedgerEntry> entries, CompletableFuture<Void> done) {}
@@ -33,9 +37,12 @@ class GroupAppender {
     GroupAppender(Ledger ledger, TransactionTemplate transaction) {
         this.ledger = ledger;
         this.transaction = transaction;
-        this.worker = new Thread(this::run, "ledger-group-append");
-        this.worker.setDaemon(true);
-        this.worker.start();
+        for (int i = 1; i <= WORKERS; i++) {
+            Thread worker = new Thread(this::run, "ledger-group-append-" + i);
+            worker.setDaemon(true);
+            worker.start();
+            workers.add(worker);
+        }
     }
 
     /** Appends and returns once the entries are committed. */
@@ -80,6 +87,6 @@ class GroupAppender {
     @PreDestroy
     void stop() {
         running = false;
-        worker.interrupt();
+        workers.forEach(Thread::interrupt);
     }
 }

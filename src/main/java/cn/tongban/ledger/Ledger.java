@@ -55,8 +55,12 @@ public class Ledger {
             events.add(event);
             prev = event.hash();
         }
-        store.insert(events);
-        store.moveHead(seq, prev);
+        if (events.size() <= LedgerStore.ONE_STATEMENT_MAX) {
+            store.insertMovingHead(events);
+        } else {
+            store.insert(events);
+            store.moveHead(seq, prev);
+        }
     }
 
     /** Seals when enough events wait or enough time has passed; returns the new seal, if any. */
