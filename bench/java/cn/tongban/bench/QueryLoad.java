@@ -152,6 +152,7 @@ public final class QueryLoad {
         long[] directLatencies = load(directEach, rate, seconds);
         long[] generatorOwn = lessSupplierTime(directLatencies, people);
         supplierTimes.clear();
+        auditTimings = new long[rate * seconds];
         serverTimings = new long[rate * seconds];
         long[] cpuBefore = cpu(hub);
         long[] hubLatencies = load(viaHubEach, rate, seconds);
@@ -174,6 +175,7 @@ public final class QueryLoad {
             System.out.println("some answers carried no Server-Timing header");
         } else {
             report("per request, the hub's own time as its Server-Timing header tells it", hubReported);
+            report("  of which waiting for the durable audit record", sorted(auditTimings));
         }
         int queries = rate * seconds;
         System.out.printf(
@@ -271,9 +273,11 @@ public final class QueryLoad {
             post.setEntity(new ByteArrayEntity(body.apply(index), ContentType.APPLICATION_JSON));
             return client.execute(post, response -> {
                 EntityUtils.consume(response.getEntity());
-                long[] timings = serverTimings;
-                if (index < timings.length) {
-                    timings[index] = hubTiming(response.getFirstHeader("Server-Timing"));
+                long[] hub = serverTimings;
+                long[] audit = auditTimings;
+                if (index < hub.length) {
+                    hub[index] = serverTiming(response.getFirstHeader("Server-Timing"), "hub");
+                    audit[index] = serverTiming(response.getFirstHeader("Server-Timing"), "audit");
                 }
                 return response.getCode();
             });
@@ -283,13 +287,17 @@ public final class QueryLoad {
     /** The hub's own time per request, as its Server-Timing header tells it (ns; -1 when absent). */
     static long[] serverTimings = new long[0];
 
-    static long hubTiming(org.apache.hc.core5.http.Header header) {
+    /** The part of it spent waiting for the durable audit record. */
+    static long[] auditTimings = new long[0];
+
+    /** One metric's duration from a Server-Timing header (ns; -1 when absent). */
+    static long serverTiming(org.apache.hc.core5.http.Header header, String name) {
         if (header == null) {
             return -1;
         }
         for (String metric : header.getValue().split(",")) {
             String[] parts = metric.trim().split(";");
-            if (parts[0].equals("hub")) {
+            if (parts[0].equals(name)) {
                 for (String part : parts) {
                     if (part.startsWith("dur=")) {
                         return (long) (Double.parseDouble(part.substring(4)) * 1e6);

@@ -92,7 +92,7 @@ class ExchangeController {
         QueryService.Answer answer = queries.query(resource, request, CurrentActor.get());
         long total = System.nanoTime() - RequestReceived.nanos(http);
         return ResponseEntity.ok()
-                .header("Server-Timing", timings.record(resource, total, answer.supplierNanos()))
+                .header("Server-Timing", timings.record(resource, total, answer.supplierNanos(), answer.auditNanos()))
                 .body(answer.envelope());
     }
 

@@ -155,8 +155,11 @@ public class QueryService {
         Instant openUntil = Instant.MIN;
     }
 
-    /** A signed answer, and how long the supplier took to give the record behind it. */
-    public record Answer(Envelope envelope, long supplierNanos) {}
+    /**
+     * A signed answer, how long the supplier took to give the record behind it, and how long the
+     * audit record of the answer took to become durable (the answer is not released before).
+     */
+    public record Answer(Envelope envelope, long supplierNanos, long auditNanos) {}
 
     public Answer query(String resourceCode, QueryRequest request, Actor actor) {
         if (actor.participantUscc() == null) {
@@ -241,8 +244,9 @@ public class QueryService {
                 keys.keyId(),
                 Base64.getEncoder().encodeToString(Sm2Signer.sign(keys.signingKey(), canonical)),
                 null));
+        long auditing = System.nanoTime();
         publish(resourceCode, actor, agreement, personRef, HexFormat.of().formatHex(Sm3.digest(canonical)), "ANSWERED");
-        return new Answer(signed, supplierNanos);
+        return new Answer(signed, supplierNanos, System.nanoTime() - auditing);
     }
 
     /**

@@ -21,13 +21,17 @@ class QueryTimingsTest {
     @Test
     void theHubsShareIsTheTotalLessTheSuppliers() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        String header = new QueryTimings(registry).record("JY-XL-0001", 3_500_000, 1_200_000);
-        assertThat(header).isEqualTo("hub;dur=2.300;desc=\"hub overhead\", supplier;dur=1.200, total;dur=3.500");
+        String header = new QueryTimings(registry).record("JY-XL-0001", 3_500_000, 1_200_000, 900_000);
+        assertThat(header)
+                .isEqualTo("hub;dur=2.300;desc=\"hub overhead\", audit;dur=0.900;desc=\"waiting for the durable audit"
+                        + " record\", supplier;dur=1.200, total;dur=3.500");
         assertThat(registry.get(QueryTimings.HUB)
                         .tag("resource", "JY-XL-0001")
                         .timer()
                         .totalTime(TimeUnit.MICROSECONDS))
                 .isEqualTo(2_300);
         assertThat(registry.get(QueryTimings.SUPPLIER).timer().count()).isEqualTo(1);
+        assertThat(registry.get(QueryTimings.AUDIT).timer().totalTime(TimeUnit.MICROSECONDS))
+                .isEqualTo(900);
     }
 }
