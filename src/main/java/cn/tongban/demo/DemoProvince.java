@@ -141,6 +141,11 @@ class DemoProvince implements ApplicationRunner {
     }
 
     private boolean enabled() {
+        return enabled(environment);
+    }
+
+    /** The demo province is on when asked for, or by default when no database is configured. */
+    static boolean enabled(Environment environment) {
         String setting = environment.getProperty("tongban.demo.enabled", "");
         if (!setting.isBlank()) {
             return Boolean.parseBoolean(setting);

@@ -41,6 +41,8 @@ class DemoTraffic {
     private static final List<String> FEEDS =
             List.of("JY-XL-0001", "YB-YD-0001", "GA-RK-0001", "GA-HJ-0002", "SJ-ZZ-0001");
     private static final String NOTARY_OFFICE = "11430100445509870F";
+    /** Shared by query (接口) only; the notary office asks it when notarising a diploma. */
+    private static final String QUERY_RESOURCE = "JY-XL-0001";
 
     private final SupplyList supplyList;
     private final ParticipantRegistry participants;
@@ -81,6 +83,7 @@ class DemoTraffic {
             return 0;
         }
         ensureNotaryWebhook();
+        ensureQueryEndpoint(QUERY_RESOURCE);
         int pushed = 0;
         for (String code : FEEDS) {
             Resource resource = supplyList.get(code);
@@ -142,6 +145,24 @@ class DemoTraffic {
                             cn.tongban.catalog.EndpointKind.WEBHOOK,
                             url,
                             null,
+                            null),
+                    Actor.platform("demo-traffic"));
+        }
+    }
+
+    /** The provider's query endpoint for a resource: the demo supplier system (DemoSuppliers). */
+    private void ensureQueryEndpoint(String code) {
+        String provider = supplyList.get(code).providerUscc();
+        String url = base + "/demo/suppliers/" + provider + "/query";
+        boolean present = participants.endpoints(provider).stream().anyMatch(e -> url.equals(e.address()));
+        if (!present) {
+            participants.addEndpoint(
+                    provider,
+                    new ParticipantRegistry.EndpointRequest(
+                            cn.tongban.catalog.EndpointKind.Direction.SUPPLY,
+                            cn.tongban.catalog.EndpointKind.HTTP_QUERY,
+                            url,
+                            code,
                             null),
                     Actor.platform("demo-traffic"));
         }

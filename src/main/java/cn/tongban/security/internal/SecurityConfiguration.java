@@ -31,6 +31,8 @@ class SecurityConfiguration {
                                 "/api/exchange/hub-certificate",
                                 // The demo demander webhook authenticates the hub by the signatures it verifies.
                                 "/demo/demanders/*/webhook",
+                                // The demo supplier systems' query endpoint, called by the hub like a department's own.
+                                "/demo/suppliers/*/query",
                                 "/v3/api-docs/**",
                                 "/swagger-ui/**",
                                 "/swagger-ui.html",

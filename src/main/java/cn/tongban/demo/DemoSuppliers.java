@@ -1,0 +1,66 @@
+package cn.tongban.demo;
+
+import cn.tongban.catalog.Resource;
+import cn.tongban.catalog.SupplyList;
+import cn.tongban.identifier.IdNumber;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.springframework.core.env.Environment;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * 模拟供方查询接口: the demo supplier systems' query endpoint, which the hub calls for synchronous
+ * queries (接口 mode) the way it would call a department's real one. It answers every valid ID
+ * number with the same invented record each time (seeded by the number), and 404 for anything else;
+ * nobody real is in it. Off unless the demo province is on.
+ */
+@RestController
+@RequestMapping("/demo/suppliers")
+class DemoSuppliers {
+
+    private final SupplyList supplyList;
+    private final Clock clock;
+    private final Environment environment;
+    private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
+
+    DemoSuppliers(SupplyList supplyList, Clock clock, Environment environment) {
+        this.supplyList = supplyList;
+        this.clock = clock;
+        this.environment = environment;
+    }
+
+    /** The body the hub sends: {@code {"resourceCode", "key"}}. */
+    @PostMapping("/{uscc}/query")
+    ResponseEntity<Map<String, Object>> query(@PathVariable String uscc, @RequestBody JsonNode body) {
+        String code = body.path("resourceCode").asString("");
+        String key = body.path("key").asString("");
+        if (!DemoProvince.enabled(environment) || !IdNumber.isValid(key)) {
+            return ResponseEntity.notFound().build();
+        }
+        Resource resource = supplyList.list(uscc, null, null).stream()
+                .filter(r -> r.code().equals(code))
+                .findFirst()
+                .orElse(null);
+        if (resource == null) {
+            return ResponseEntity.notFound().build();
+        }
+        Schema schema = schemas.computeIfAbsent(
+                code + "@" + resource.updatedAt(), k -> new Schema.Parser().parse(resource.avroSchema()));
+        Map<String, Object> record =
+                SyntheticRecords.record(schema, new SplittableRandom(key.hashCode()), LocalDate.now(clock));
+        if (record.containsKey("idNumber")) {
+            record.put("idNumber", key);
+        }
+        return ResponseEntity.ok(Map.of("record", record));
+    }
+}
