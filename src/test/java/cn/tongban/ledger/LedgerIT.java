@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import cn.tongban.exchange.ExchangeProvinceAccess;
 import cn.tongban.identifier.SyntheticIdentifiers;
+import cn.tongban.ledger.internal.LedgerStore;
 import cn.tongban.support.Api;
 import cn.tongban.support.HubTest;
 import java.net.URI;
@@ -396,7 +397,7 @@ class LedgerIT {
     }
 
     @Test
-    void s08_aBigAppendKeepsEveryCharacterAsItWasHashed() {
+    void s08_bothWaysOfAppendingKeepEveryCharacterAsItWasHashed() {
         String actor = "s08-" + UUID.randomUUID();
         String[] awkward = {
             "tab\there",
@@ -431,7 +432,12 @@ class LedgerIT {
                     null,
                     awkward[(i + 5) % awkward.length]));
         }
-        transaction.executeWithoutResult(status -> ledger.append(entries));
+        // Both ways a group is written: the largest one-statement group (with the head move), then by batch.
+        int small = LedgerStore.ONE_STATEMENT_MAX;
+        transaction.executeWithoutResult(status -> ledger.append(entries.subList(0, small)));
+        transaction.executeWithoutResult(status -> ledger.append(entries.subList(small, entries.size())));
+        assertThat(jdbc.queryForObject("select seq from ledger_head where id = 1", Long.class))
+                .isEqualTo(jdbc.queryForObject("select max(seq) from ledger_event", Long.class));
         List<Map<String, Object>> rows = jdbc.queryForList(
                 "select purpose, details, participant_uscc, agreement_id from ledger_event where actor = ? order by seq",
                 actor);
