@@ -48,6 +48,9 @@ public final class ExchangeLoad {
         int batches = Integer.getInteger("bench.batches", 60);
         int batchSize = Integer.getInteger("bench.batchSize", 1000);
         int senders = Integer.getInteger("bench.senders", 3);
+        // Warm-up batches, sent like the measured ones and not counted: with one, the JIT compilers
+        // were still at work through most of the measured run.
+        int warmupBatches = Integer.getInteger("bench.warmupBatches", 40);
 
         BenchHub hub = BenchHub.start(
                 "--spring.datasource.hikari.maximum-pool-size=16",
@@ -69,43 +72,88 @@ public final class ExchangeLoad {
         Client supplier = new Client(http, base, credential.get("keyId").asString(), credential.get("secret").asString());
 
         List<String> bodies = new ArrayList<>();
-        for (int b = 0; b < batches; b++) {
+        for (int b = 0; b < warmupBatches + batches; b++) {
             List<Map<String, Object>> records = new ArrayList<>();
             for (int i = 0; i < batchSize; i++) {
                 records.add(record(random, "B" + b + "-" + i));
             }
             bodies.add(JSON.writeValueAsString(Map.of("records", records)));
         }
-        // Warm-up: one batch, not counted.
+        JdbcClient jdbc = hub.context.getBean(JdbcClient.class);
         long w0 = System.nanoTime();
-        long warmUp = supplier.post("/api/exchange/intake/" + code + "?signing=" + mode, bodies.get(0))
-                .get("accepted")
-                .asLong();
-        System.out.printf("warm-up batch in %d ms%n", (System.nanoTime() - w0) / 1_000_000);
+        long warmUp = send(supplier, code, mode, senders, bodies.subList(0, warmupBatches), false);
+        // The warm-up's deliveries are drained before the measured run, so it does not pay for them.
+        awaitDrained(jdbc, code);
+        System.out.printf(
+                "warm-up: %d batches in %d ms, drained%n", warmupBatches, (System.nanoTime() - w0) / 1_000_000);
 
+        long[] cpuBefore = QueryLoad.cpu(hub);
+        long start = System.nanoTime();
+        long accepted = send(supplier, code, mode, senders, bodies.subList(warmupBatches, bodies.size()), true);
+        double intakeSeconds = (System.nanoTime() - start) / 1e9;
+        long[] cpuAfter = QueryLoad.cpu(hub);
+
+        long queued = jdbc.sql("select count(*) from delivery where resource_code = ?").param(code).query(Long.class).single();
+        long drainStart = System.nanoTime();
+        awaitDrained(jdbc, code);
+        double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
+        // A figure counts only if the work was done: every accepted record queued for both demanders,
+        // and in the ledger (received, and signed per delivery). The warm-up batches are in both counts.
+        long received = jdbc.sql("select count(*) from ledger_event where resource_code = ? and type = 'RECORD_RECEIVED'")
+                .param(code).query(Long.class).single();
+        long signed = jdbc.sql("select count(*) from ledger_event where resource_code = ? and type = 'DELIVERY_SIGNED'")
+                .param(code).query(Long.class).single();
+        if (queued != 2 * (accepted + warmUp) || received != accepted + warmUp || signed != queued) {
+            throw new IllegalStateException("work missing: " + (accepted + warmUp) + " records accepted, "
+                    + queued + " deliveries queued, ledger: " + received + " received, " + signed + " signed");
+        }
+
+        System.out.printf(
+                "exchange benchmark: signing=%s batches=%d x %d records (after %d warm-up batches), %d senders, 2 agreements%n",
+                mode, batches, batchSize, warmupBatches, senders);
+        System.out.printf(
+                "intake to durable outbox: %d records in %.2f s = %.0f records/s (%.0f signed deliveries/s)%n",
+                accepted, intakeSeconds, accepted / intakeSeconds, 2 * accepted / intakeSeconds);
+        System.out.printf(
+                "dispatcher drain to mailboxes after intake: %.2f s for the backlog (of %d deliveries queued in the measured run)%n",
+                drainSeconds, 2 * accepted);
+        System.out.printf(
+                "CPU per record in the measured intake: this JVM (hub, load generator, dispatcher) %.0f µs, PostgreSQL %.0f µs%n",
+                (cpuAfter[2] - cpuBefore[2]) / 1e3 / accepted,
+                (cpuAfter[1] - cpuBefore[1]) * 1e6 / QueryLoad.TICKS / accepted);
+        hub.close();
+        System.exit(0);
+    }
+
+    /** Sends the batches from a pool of senders; returns how many records were accepted. */
+    private static long send(Client supplier, String code, String mode, int senders, List<String> bodies, boolean log)
+            throws Exception {
         AtomicLong accepted = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(senders);
-        long start = System.nanoTime();
         List<Future<?>> futures = new ArrayList<>();
-        for (int b = 1; b < batches; b++) {
-            String body = bodies.get(b);
+        for (String body : bodies) {
             futures.add(pool.submit(() -> {
                 long t0 = System.nanoTime();
                 JsonNode result = supplier.post("/api/exchange/intake/" + code + "?signing=" + mode, body);
                 accepted.addAndGet(result.get("accepted").asLong());
-                System.out.printf("batch of %d accepted in %d ms%n", result.get("accepted").asLong(), (System.nanoTime() - t0) / 1_000_000);
+                if (log) {
+                    System.out.printf(
+                            "batch of %d accepted in %d ms%n",
+                            result.get("accepted").asLong(),
+                            (System.nanoTime() - t0) / 1_000_000);
+                }
                 return null;
             }));
         }
         for (Future<?> f : futures) {
             f.get();
         }
-        double intakeSeconds = (System.nanoTime() - start) / 1e9;
         pool.shutdown();
+        return accepted.get();
+    }
 
-        JdbcClient jdbc = hub.context.getBean(JdbcClient.class);
-        long queued = jdbc.sql("select count(*) from delivery where resource_code = ?").param(code).query(Long.class).single();
-        long drainStart = System.nanoTime();
+    /** Waits until the dispatcher has taken every pending delivery of the resource. */
+    private static void awaitDrained(JdbcClient jdbc, String code) throws InterruptedException {
         while (jdbc.sql("select count(*) from delivery where resource_code = ? and status = 'PENDING'")
                         .param(code)
                         .query(Long.class)
@@ -113,29 +161,6 @@ public final class ExchangeLoad {
                 > 0) {
             Thread.sleep(100);
         }
-        double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
-        // A figure counts only if the work was done: every accepted record queued for both demanders,
-        // and in the ledger (received, and signed per delivery). The warm-up batch is in both counts.
-        long received = jdbc.sql("select count(*) from ledger_event where resource_code = ? and type = 'RECORD_RECEIVED'")
-                .param(code).query(Long.class).single();
-        long signed = jdbc.sql("select count(*) from ledger_event where resource_code = ? and type = 'DELIVERY_SIGNED'")
-                .param(code).query(Long.class).single();
-        if (queued != 2 * (accepted.get() + warmUp) || received != accepted.get() + warmUp || signed != queued) {
-            throw new IllegalStateException("work missing: " + (accepted.get() + warmUp) + " records accepted, "
-                    + queued + " deliveries queued, ledger: " + received + " received, " + signed + " signed");
-        }
-
-        System.out.printf(
-                "exchange benchmark: signing=%s batches=%d x %d records, %d senders, 2 agreements%n",
-                mode, batches - 1, batchSize, senders);
-        System.out.printf(
-                "intake to durable outbox: %d records in %.2f s = %.0f records/s (%.0f signed deliveries/s)%n",
-                accepted.get(), intakeSeconds, accepted.get() / intakeSeconds, 2 * accepted.get() / intakeSeconds);
-        System.out.printf(
-                "dispatcher drain to mailboxes after intake: %.2f s for the backlog (%d deliveries in the outbox)%n",
-                drainSeconds, queued);
-        hub.close();
-        System.exit(0);
     }
 
     private static void agree(Client admin, String demander, String code) {
