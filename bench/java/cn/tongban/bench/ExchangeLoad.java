@@ -87,11 +87,11 @@ public final class ExchangeLoad {
         System.out.printf(
                 "warm-up: %d batches in %d ms, drained%n", warmupBatches, (System.nanoTime() - w0) / 1_000_000);
 
-        long[] cpuBefore = QueryLoad.cpu(hub);
+        ProcessCpu cpuBefore = ProcessCpu.now(hub.pid());
         long start = System.nanoTime();
         long accepted = send(supplier, code, mode, senders, bodies.subList(warmupBatches, bodies.size()), true);
         double intakeSeconds = (System.nanoTime() - start) / 1e9;
-        long[] cpuAfter = QueryLoad.cpu(hub);
+        ProcessCpu cpu = ProcessCpu.now(hub.pid()).since(cpuBefore);
 
         long queued = jdbc.sql("select count(*) from delivery where resource_code = ?").param(code).query(Long.class).single();
         long drainStart = System.nanoTime();
@@ -119,8 +119,8 @@ public final class ExchangeLoad {
                 drainSeconds, 2 * accepted);
         System.out.printf(
                 "CPU per record in the measured intake: this JVM (hub, load generator, dispatcher) %.0f µs, PostgreSQL %.0f µs%n",
-                (cpuAfter[2] - cpuBefore[2]) / 1e3 / accepted,
-                (cpuAfter[1] - cpuBefore[1]) * 1e6 / QueryLoad.TICKS / accepted);
+                cpu.ownNanos() / 1e3 / accepted,
+                cpu.postgresNanos() / 1e3 / accepted);
         hub.close();
         System.exit(0);
     }

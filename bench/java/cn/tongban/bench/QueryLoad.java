@@ -156,9 +156,9 @@ public final class QueryLoad {
         auditTimings = new long[rate * seconds];
         totalTimings = new long[rate * seconds];
         serverTimings = new long[rate * seconds];
-        long[] cpuBefore = cpu(hub);
+        ProcessCpu cpuBefore = ProcessCpu.now(hub.pid());
         long[] hubLatencies = load(viaHubEach, rate, seconds);
-        long[] cpuAfter = cpu(hub);
+        ProcessCpu cpu = ProcessCpu.now(hub.pid()).since(cpuBefore);
         long[] hubReported = sorted(serverTimings);
         long[] hubOwn = lessSupplierTime(hubLatencies, people);
         long[] supplierOnly = sorted(directLatencies);
@@ -187,9 +187,9 @@ public final class QueryLoad {
         int queries = rate * seconds;
         System.out.printf(
                 "CPU per query in the measured run: hub %.2f ms, PostgreSQL %.2f ms, generator and supplier %.2f ms%n",
-                (cpuAfter[0] - cpuBefore[0]) * 1000.0 / TICKS / queries,
-                (cpuAfter[1] - cpuBefore[1]) * 1000.0 / TICKS / queries,
-                (cpuAfter[2] - cpuBefore[2]) / 1e6 / queries);
+                cpu.hubNanos() / 1e6 / queries,
+                cpu.postgresNanos() / 1e6 / queries,
+                cpu.ownNanos() / 1e6 / queries);
         hub.close();
         supplier.stop(0);
         System.exit(0);
@@ -282,9 +282,10 @@ public final class QueryLoad {
                 EntityUtils.consume(response.getEntity());
                 long[] hub = serverTimings;
                 if (index < hub.length) {
-                    hub[index] = serverTiming(response.getFirstHeader("Server-Timing"), "hub");
-                    auditTimings[index] = serverTiming(response.getFirstHeader("Server-Timing"), "audit");
-                    totalTimings[index] = serverTiming(response.getFirstHeader("Server-Timing"), "total");
+                    var timing = response.getFirstHeader("Server-Timing");
+                    hub[index] = serverTiming(timing, "hub");
+                    auditTimings[index] = serverTiming(timing, "audit");
+                    totalTimings[index] = serverTiming(timing, "total");
                 }
                 return response.getCode();
             });
@@ -318,34 +319,6 @@ public final class QueryLoad {
         return -1;
     }
 
-    /** Clock ticks per second of /proc/PID/stat (USER_HZ, 100 on Linux). */
-    static final int TICKS = 100;
-
-    /**
-     * CPU used so far (hub process and PostgreSQL's processes in ticks, this JVM in ns), so that a
-     * run can say what each query cost and who is short of CPU on a shared machine. Linux only.
-     */
-    static long[] cpu(BenchHub hub) throws Exception {
-        long hubTicks = hub.pid() > 0 ? ticks(hub.pid()) : 0;
-        long pg = 0;
-        for (Path proc : Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-            try {
-                if (Files.readString(proc.resolve("comm")).startsWith("postgres")) {
-                    pg += ticks(Long.parseLong(proc.getFileName().toString()));
-                }
-            } catch (IOException | RuntimeException gone) {
-                // the process ended between listing and reading
-            }
-        }
-        long own = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-        return new long[] {hubTicks, pg, own};
-    }
-
-    static long ticks(long pid) throws Exception {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-    }
 
     /** Requests that failed or were not answered 200 (they count in the latencies too). */
     static final AtomicInteger failures = new AtomicInteger();

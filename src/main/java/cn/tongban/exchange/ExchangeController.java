@@ -41,12 +41,12 @@ class ExchangeController {
             ExchangeProperties properties,
             HubKeys keys,
             QueryTimings timings) {
-        this.timings = timings;
         this.intake = intake;
         this.queries = queries;
         this.deliveries = deliveries;
         this.properties = properties;
         this.keys = keys;
+        this.timings = timings;
     }
 
     /** A supplier's batch. */
