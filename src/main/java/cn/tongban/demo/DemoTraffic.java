@@ -1,5 +1,6 @@
 package cn.tongban.demo;
 
+import cn.tongban.catalog.EndpointKind;
 import cn.tongban.catalog.ParticipantRegistry;
 import cn.tongban.catalog.Resource;
 import cn.tongban.catalog.SupplyList;
@@ -135,35 +136,33 @@ class DemoTraffic {
     }
 
     private void ensureNotaryWebhook() {
-        String url = base + "/demo/demanders/" + NOTARY_OFFICE + "/webhook";
-        boolean present = participants.endpoints(NOTARY_OFFICE).stream().anyMatch(e -> url.equals(e.address()));
-        if (!present) {
-            participants.addEndpoint(
-                    NOTARY_OFFICE,
-                    new ParticipantRegistry.EndpointRequest(
-                            cn.tongban.catalog.EndpointKind.Direction.DEMAND,
-                            cn.tongban.catalog.EndpointKind.WEBHOOK,
-                            url,
-                            null,
-                            null),
-                    Actor.platform("demo-traffic"));
-        }
+        ensureEndpoint(
+                NOTARY_OFFICE,
+                EndpointKind.Direction.DEMAND,
+                EndpointKind.WEBHOOK,
+                base + "/demo/demanders/" + NOTARY_OFFICE + "/webhook",
+                null);
     }
 
     /** The provider's query endpoint for a resource: the demo supplier system (DemoSuppliers). */
     private void ensureQueryEndpoint(String code) {
         String provider = supplyList.get(code).providerUscc();
-        String url = base + "/demo/suppliers/" + provider + "/query";
-        boolean present = participants.endpoints(provider).stream().anyMatch(e -> url.equals(e.address()));
+        ensureEndpoint(
+                provider,
+                EndpointKind.Direction.SUPPLY,
+                EndpointKind.HTTP_QUERY,
+                base + "/demo/suppliers/" + provider + "/query",
+                code);
+    }
+
+    /** Registers a demo system's endpoint once (the address carries this run's port). */
+    private void ensureEndpoint(
+            String uscc, EndpointKind.Direction direction, EndpointKind kind, String url, String resourceCode) {
+        boolean present = participants.endpoints(uscc).stream().anyMatch(e -> url.equals(e.address()));
         if (!present) {
             participants.addEndpoint(
-                    provider,
-                    new ParticipantRegistry.EndpointRequest(
-                            cn.tongban.catalog.EndpointKind.Direction.SUPPLY,
-                            cn.tongban.catalog.EndpointKind.HTTP_QUERY,
-                            url,
-                            code,
-                            null),
+                    uscc,
+                    new ParticipantRegistry.EndpointRequest(direction, kind, url, resourceCode, null),
                     Actor.platform("demo-traffic"));
         }
     }

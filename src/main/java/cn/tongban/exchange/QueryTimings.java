@@ -23,7 +23,9 @@ class QueryTimings {
     static final String AUDIT = "tongban.query.audit";
 
     private final MeterRegistry registry;
-    private final Map<String, Timer[]> timers = new ConcurrentHashMap<>();
+    private final Map<String, Timers> timers = new ConcurrentHashMap<>();
+
+    private record Timers(Timer hub, Timer supplier, Timer audit) {}
 
     QueryTimings(MeterRegistry registry) {
         this.registry = registry;
@@ -35,34 +37,33 @@ class QueryTimings {
      */
     String record(String resourceCode, long totalNanos, long supplierNanos, long auditNanos) {
         long hubNanos = Math.max(0, totalNanos - supplierNanos);
-        Timer[] timer = timers.computeIfAbsent(resourceCode, this::timersOf);
-        timer[0].record(hubNanos, TimeUnit.NANOSECONDS);
-        timer[1].record(supplierNanos, TimeUnit.NANOSECONDS);
-        timer[2].record(auditNanos, TimeUnit.NANOSECONDS);
+        Timers timer = timers.computeIfAbsent(resourceCode, this::timersOf);
+        timer.hub().record(hubNanos, TimeUnit.NANOSECONDS);
+        timer.supplier().record(supplierNanos, TimeUnit.NANOSECONDS);
+        timer.audit().record(auditNanos, TimeUnit.NANOSECONDS);
         return "hub;dur=" + millis(hubNanos) + ";desc=\"hub overhead\", audit;dur=" + millis(auditNanos)
                 + ";desc=\"waiting for the durable audit record\", supplier;dur=" + millis(supplierNanos)
                 + ", total;dur=" + millis(totalNanos);
     }
 
-    private Timer[] timersOf(String resourceCode) {
-        return new Timer[] {
-            Timer.builder(HUB)
-                    .description("time a query spent in the hub, the supplier's part excluded")
-                    .tag("resource", resourceCode)
-                    .publishPercentiles(0.5, 0.9, 0.99)
-                    .serviceLevelObjectives(Duration.ofMillis(5))
-                    .register(registry),
-            Timer.builder(SUPPLIER)
-                    .description("time the supplier took to answer a query")
-                    .tag("resource", resourceCode)
-                    .publishPercentiles(0.5, 0.99)
-                    .register(registry),
-            Timer.builder(AUDIT)
-                    .description("time a query's answer waited for its audit record to be durable")
-                    .tag("resource", resourceCode)
-                    .publishPercentiles(0.5, 0.99)
-                    .register(registry)
-        };
+    private Timers timersOf(String resourceCode) {
+        return new Timers(
+                Timer.builder(HUB)
+                        .description("time a query spent in the hub, the supplier's part excluded")
+                        .tag("resource", resourceCode)
+                        .publishPercentiles(0.5, 0.9, 0.99)
+                        .serviceLevelObjectives(Duration.ofMillis(5))
+                        .register(registry),
+                Timer.builder(SUPPLIER)
+                        .description("time the supplier took to answer a query")
+                        .tag("resource", resourceCode)
+                        .publishPercentiles(0.5, 0.99)
+                        .register(registry),
+                Timer.builder(AUDIT)
+                        .description("time a query's answer waited for its audit record to be durable")
+                        .tag("resource", resourceCode)
+                        .publishPercentiles(0.5, 0.99)
+                        .register(registry));
     }
 
     /** Milliseconds with three decimals; by hand, because a Formatter per query cost ~4 % of its CPU. */

@@ -55,12 +55,7 @@ public class Ledger {
             events.add(event);
             prev = event.hash();
         }
-        if (events.size() <= LedgerStore.ONE_STATEMENT_MAX) {
-            store.insertMovingHead(events);
-        } else {
-            store.insert(events);
-            store.moveHead(seq, prev);
-        }
+        store.insertMovingHead(events);
     }
 
     /** Seals when enough events wait or enough time has passed; returns the new seal, if any. */

@@ -54,7 +54,7 @@ public class LedgerStore {
                 .single();
     }
 
-    public void moveHead(long seq, byte[] hash) {
+    private void moveHead(long seq, byte[] hash) {
         jdbc.sql("update ledger_head set seq = ?, hash = ? where id = 1")
                 .params(seq, hash)
                 .update();
@@ -83,21 +83,23 @@ public class LedgerStore {
         }
     }
 
-    public void insert(List<LedgerEvent> events) {
-        template.batchUpdate(EVENT_COLUMNS + EVENT_VALUES, events, 2000, (ps, e) -> bind(ps, 0, e));
-    }
-
     /**
-     * Inserts a small group and moves the head to its last event in one statement — one round trip
-     * fewer for the group commit of synchronous queries, whose callers wait for it. PostgreSQL runs
-     * a data-modifying WITH exactly once whether or not its result is read.
+     * Inserts chained events and moves the head to the last of them. A group of up to
+     * {@link #ONE_STATEMENT_MAX} goes in one statement — one round trip fewer for the group commit of
+     * synchronous queries, whose callers wait for it (PostgreSQL runs a data-modifying WITH exactly
+     * once whether or not its result is read); a larger one by batch, then the head.
      */
     public void insertMovingHead(List<LedgerEvent> events) {
         int n = events.size();
-        if (n == 0 || n > ONE_STATEMENT_MAX) {
-            throw new IllegalArgumentException("one-statement groups hold 1 to " + ONE_STATEMENT_MAX + " events");
+        if (n == 0) {
+            return;
         }
         LedgerEvent last = events.get(n - 1);
+        if (n > ONE_STATEMENT_MAX) {
+            template.batchUpdate(EVENT_COLUMNS + EVENT_VALUES, events, 2000, (ps, e) -> bind(ps, 0, e));
+            moveHead(last.seq(), last.hash());
+            return;
+        }
         template.update(ONE_STATEMENT[n], ps -> {
             ps.setLong(1, last.seq());
             ps.setBytes(2, last.hash());
