@@ -97,12 +97,18 @@ public final class ExchangeLoad {
         long drainStart = System.nanoTime();
         awaitDrained(jdbc, code);
         double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
+        double endToEndSeconds = (System.nanoTime() - start) / 1e9;
         // A figure counts only if the work was done: every accepted record queued for both demanders,
         // and in the ledger (received, and signed per delivery). The warm-up batches are in both counts.
         long received = jdbc.sql("select count(*) from ledger_event where resource_code = ? and type = 'RECORD_RECEIVED'")
                 .param(code).query(Long.class).single();
-        long signed = jdbc.sql("select count(*) from ledger_event where resource_code = ? and type = 'DELIVERY_SIGNED'")
-                .param(code).query(Long.class).single();
+        // A signed event names its one delivery itself, or several as leaves (ADR 0012).
+        long signed = jdbc.sql("""
+                        select (select count(*) from ledger_event where resource_code = ? and type = 'DELIVERY_SIGNED'
+                                and delivery_key is not null)
+                             + (select count(*) from ledger_leaf l join ledger_event e using (seq, occurred_at)
+                                where e.resource_code = ? and e.type = 'DELIVERY_SIGNED')""")
+                .params(code, code).query(Long.class).single();
         if (queued != 2 * (accepted + warmUp) || received != accepted + warmUp || signed != queued) {
             throw new IllegalStateException("work missing: " + (accepted + warmUp) + " records accepted, "
                     + queued + " deliveries queued, ledger: " + received + " received, " + signed + " signed");
@@ -117,6 +123,9 @@ public final class ExchangeLoad {
         System.out.printf(
                 "dispatcher drain to mailboxes after intake: %.2f s for the backlog (of %d deliveries queued in the measured run)%n",
                 drainSeconds, 2 * accepted);
+        System.out.printf(
+                "intake to delivered (every delivery in its mailbox, committed): %d records in %.2f s = %.0f records/s%n",
+                accepted, endToEndSeconds, accepted / endToEndSeconds);
         System.out.printf(
                 "CPU per record in the measured intake: this JVM (hub, load generator, dispatcher) %.0f µs, PostgreSQL %.0f µs%n",
                 cpu.ownNanos() / 1e3 / accepted,

@@ -19,6 +19,7 @@ public final class ExchangeEvents {
             cn.tongban.exchange.internal.ExchangeStore.DeliveryRow row, String fields, String envelopeDigest) {
         return new Delivery(
                 row.idempotencyKey(),
+                row.batchId(),
                 row.agreementId(),
                 row.resourceCode(),
                 row.demanderUscc(),
@@ -69,9 +70,10 @@ public final class ExchangeEvents {
      */
     public record DeliveriesQueued(UUID batchId, String signingMode, List<Delivery> deliveries, Instant at) {}
 
-    /** One delivery as the ledger names it. */
+    /** One delivery as the ledger names it, with the intake batch it was made in. */
     public record Delivery(
             String deliveryKey,
+            UUID batchId,
             UUID agreementId,
             String resourceCode,
             String demanderUscc,
@@ -88,15 +90,11 @@ public final class ExchangeEvents {
     public record DeliveriesCompleted(
             String endpointKind, String demanderUscc, int count, List<Delivery> deliveries, Instant at) {}
 
-    /** A delivery failed; {@code deadLettered} when it will not be retried again. */
-    public record DeliveryFailed(
-            long deliveryId,
-            String demanderUscc,
-            int attempts,
-            boolean deadLettered,
-            Delivery delivery,
-            String error,
-            Instant at) {}
+    /** Deliveries to one endpoint failed together, for one reason (no payload in it). */
+    public record DeliveriesFailed(String demanderUscc, List<Failure> failures, String error, Instant at) {}
+
+    /** One failed delivery; {@code deadLettered} when it will not be retried again. */
+    public record Failure(Delivery delivery, int attempts, boolean deadLettered) {}
 
     /** A demander acknowledged mailbox deliveries. */
     public record DeliveriesAcknowledged(String demanderUscc, String actor, List<Delivery> deliveries, Instant at) {}

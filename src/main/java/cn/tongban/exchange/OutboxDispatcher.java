@@ -133,6 +133,7 @@ public class OutboxDispatcher {
                     rows.stream().map(ExchangeEvents::delivery).toList(),
                     now));
         } catch (DeliveryException e) {
+            List<ExchangeEvents.Failure> failures = new ArrayList<>(rows.size());
             for (DeliveryRow row : rows) {
                 int attempts = row.attempts() + 1;
                 boolean dead = attempts >= properties.maxAttempts();
@@ -142,15 +143,10 @@ public class OutboxDispatcher {
                         attempts,
                         now.plus(properties.backoff(attempts)),
                         e.getMessage());
-                events.publishEvent(new ExchangeEvents.DeliveryFailed(
-                        row.id(),
-                        row.demanderUscc(),
-                        attempts,
-                        dead,
-                        ExchangeEvents.delivery(row),
-                        e.getMessage(),
-                        now));
+                failures.add(new ExchangeEvents.Failure(ExchangeEvents.delivery(row), attempts, dead));
             }
+            events.publishEvent(
+                    new ExchangeEvents.DeliveriesFailed(first.demanderUscc(), failures, e.getMessage(), now));
             log.warn(
                     "{} deliveries to {} of {} failed: {}",
                     rows.size(),

@@ -172,6 +172,7 @@ public class AuditTrail {
                 json,
                 seq -> store.sealCovering(seq).orElse(null),
                 seal -> store.hashes(seal.fromSeq(), seal.toSeq()),
+                store::leaves,
                 keys.signingKey())) {
             store.each(filter, sealedTo, MAX_BUNDLE_EVENTS, writer::event);
             Map<String, Object> query = new LinkedHashMap<>(params);

@@ -19,6 +19,25 @@ final class BundleFormat {
         return EVENTS + String.format("%05d.jsonl", index);
     }
 
+    /** The leaves of the events of events entry n, when any of them names deliveries as leaves (ADR 0012). */
+    static final String LEAVES = "leaves/";
+
+    static String leavesEntry(long index) {
+        return LEAVES + String.format("%05d.jsonl", index);
+    }
+
+    /** One leaf: the event it belongs to, its place there, and what it names. */
+    record LeafLine(long seq, int index, String deliveryKey, String sourceRecordId, String personRef, String digest) {
+
+        static LeafLine of(long seq, int index, LedgerLeaf leaf) {
+            return new LeafLine(seq, index, leaf.deliveryKey(), leaf.sourceRecordId(), leaf.personRef(), leaf.digest());
+        }
+
+        LedgerLeaf leaf() {
+            return new LedgerLeaf(deliveryKey, sourceRecordId, personRef, digest);
+        }
+    }
+
     static final String SEALS = "seals.jsonl";
     static final String PROOFS = "proofs.jsonl";
     static final String CERTIFICATE = "hub-certificate.pem";

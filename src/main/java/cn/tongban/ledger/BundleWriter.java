@@ -36,6 +36,12 @@ final class BundleWriter implements AutoCloseable {
     private final JsonMapper json;
     private final LongFunction<LedgerSeal> sealCovering;
     private final Function<LedgerSeal, List<byte[]>> sealLeaves;
+    private final LongFunction<List<LedgerLeaf>> eventLeaves;
+    /** Leaf lines of the events entry being written; they follow it as their own entry. */
+    private final ByteArrayOutputStream leafLines = new ByteArrayOutputStream();
+
+    private long entries;
+    private long inEntry;
     private final Map<String, String> digests = new LinkedHashMap<>();
     private final TreeMap<Long, LedgerSeal> seals = new TreeMap<>();
     /** Per seal, the sequence numbers written: 8 bytes an event, as a month's archive holds millions. */
@@ -60,8 +66,10 @@ final class BundleWriter implements AutoCloseable {
             JsonMapper json,
             LongFunction<LedgerSeal> sealCovering,
             Function<LedgerSeal, List<byte[]>> sealLeaves,
+            LongFunction<List<LedgerLeaf>> eventLeaves,
             PrivateKey key)
             throws IOException {
+        this.eventLeaves = eventLeaves;
         this.signedTail = new SignedTail(out, Sm2Signer.streaming(key));
         this.zip = new ZipOutputStream(signedTail);
         // Placeholder of the final length; replaced by the signature over every byte before it.
@@ -75,15 +83,22 @@ final class BundleWriter implements AutoCloseable {
         byte[] line =
                 (json.writeValueAsString(BundleFormat.EventLine.of(event)) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
-            if (events % BundleFormat.EVENTS_PER_ENTRY == 0) {
-                if (events > 0) {
-                    zip.closeEntry();
-                }
-                zip.putNextEntry(new ZipEntry(BundleFormat.eventsEntry(1 + events / BundleFormat.EVENTS_PER_ENTRY)));
+            if (inEntry == BundleFormat.EVENTS_PER_ENTRY || leafLines.size() >= MAX_LEAF_BYTES) {
+                closeEventsEntry();
+            }
+            if (inEntry == 0) {
+                zip.putNextEntry(new ZipEntry(BundleFormat.eventsEntry(++entries)));
             }
             zip.write(line);
+            inEntry++;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+        if (event.leafCount() > 0) {
+            List<LedgerLeaf> leaves = eventLeaves.apply(event.seq());
+            for (int i = 0; i < leaves.size(); i++) {
+                leafLines.writeBytes(line(BundleFormat.LeafLine.of(event.seq(), i, leaves.get(i))));
+            }
         }
         events++;
         var floor = seals.floorEntry(event.seq());
@@ -98,10 +113,23 @@ final class BundleWriter implements AutoCloseable {
         covered.computeIfAbsent(seal.id(), k -> new Seqs()).add(event.seq());
     }
 
+    /** Bounds the leaf lines held in memory: an events entry is closed early when its leaves reach this. */
+    private static final int MAX_LEAF_BYTES = 16 << 20;
+
+    /** Closes the events entry being written and writes the leaves of its events after it. */
+    private void closeEventsEntry() throws IOException {
+        zip.closeEntry();
+        if (leafLines.size() > 0) {
+            put(BundleFormat.leavesEntry(entries), leafLines.toByteArray());
+            leafLines.reset();
+        }
+        inEntry = 0;
+    }
+
     /** Finishes the bundle: seals, proofs, certificate, README, then the signed manifest. */
     void finish(Map<String, Object> query, String certificatePem, PrivateKey key) throws IOException {
-        if (events > 0) {
-            zip.closeEntry();
+        if (inEntry > 0) {
+            closeEventsEntry();
         }
 
         ByteArrayOutputStream sealLines = new ByteArrayOutputStream();
@@ -244,6 +272,8 @@ final class BundleWriter implements AutoCloseable {
                 seals.jsonl         SM2 (SM3withSM2, signer id 1234567812345678, DER) seals over RFC 6962 SM3
                                     Merkle roots of event hashes (leaf = SM3(0x00 || event hash)), chained
                 proofs.jsonl        inclusion proofs for events whose seal is only partly in this bundle
+                leaves/             the deliveries an event names as leaves (ledger_leaf); the event's
+                                    payloadDigest is the RFC 6962 SM3 Merkle root of its leaves, in order
                 hub-certificate.pem the hub's signing certificate
                 manifest.json       SM3 of every file; manifest.sig is the hub's SM2 signature over it
 

@@ -150,6 +150,9 @@ public class Ledger {
             } else if (prev != null && !Arrays.equals(prev, event.prevHash())) {
                 problem[0] = "event " + event.seq() + ": it does not link to event " + (event.seq() - 1);
                 broken[0] = event.seq();
+            } else if (event.leafCount() > 0 && !event.coversExactly(store.leaves(event.seq()))) {
+                problem[0] = "event " + event.seq() + ": its leaves do not match its digest";
+                broken[0] = event.seq();
             }
             expectedPrev[0] = event.hash();
             last[0] = event.seq();

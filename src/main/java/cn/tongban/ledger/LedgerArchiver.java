@@ -175,6 +175,7 @@ public class LedgerArchiver {
                         json,
                         seq -> store.sealCovering(seq).orElse(null),
                         seal -> store.hashes(seal.fromSeq(), seal.toSeq()),
+                        store::leaves,
                         keys.signingKey())) {
             store.each(
                     new LedgerStore.Filter(null, null, null, null, null, null, null, from, to),

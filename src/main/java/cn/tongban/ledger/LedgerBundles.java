@@ -75,6 +75,7 @@ public final class LedgerBundles {
                 seal -> events.subList((int) seal.fromSeq() - 1, (int) seal.toSeq()).stream()
                         .map(LedgerEvent::hash)
                         .toList(),
+                seq -> List.of(),
                 keys.signingKey())) {
             events.forEach(writer::event);
             writer.finish(Map.of("synthetic", true), keys.certificatePem(), keys.signingKey());

@@ -10,7 +10,7 @@ import java.util.Arrays;
 /**
  * 账本事件: an entry in its place in the chain. Its hash is SM3 over its canonical bytes, which
  * end with the previous event's hash; change any field, or the order, and every later link breaks.
- * The canonical form (docs/ledger.md) is what outside verifiers recompute.
+ * The canonical form (ADR 0008, {@link #canonicalBytes}) is what outside verifiers recompute.
  */
 public record LedgerEvent(long seq, LedgerEntry entry, byte[] prevHash, byte[] hash) {
 
@@ -32,7 +32,8 @@ public record LedgerEvent(long seq, LedgerEntry entry, byte[] prevHash, byte[] h
                 entry.deliveryKey(),
                 entry.personRef(),
                 entry.payloadDigest(),
-                entry.details());
+                entry.details(),
+                entry.leaves());
         return new LedgerEvent(seq, stored, prevHash, hashOf(seq, stored, prevHash));
     }
 
@@ -168,6 +169,31 @@ public record LedgerEvent(long seq, LedgerEntry entry, byte[] prevHash, byte[] h
 
     private static final byte[] EMPTY = new byte[0];
     private static final byte[] DOMAIN_BYTES = DOMAIN.getBytes(StandardCharsets.UTF_8);
+
+    private static final java.util.regex.Pattern LEAVES = java.util.regex.Pattern.compile("\"leaves\":(\\d+)[,}]");
+
+    /**
+     * How many deliveries the event names as leaves (ADR 0012), as its details say; 0 for an event
+     * that names its one delivery, or none, in its own columns.
+     */
+    public int leafCount() {
+        return leafCount(entry.details());
+    }
+
+    static int leafCount(String details) {
+        if (details == null || !details.contains("\"leaves\":")) {
+            return 0;
+        }
+        java.util.regex.Matcher m = LEAVES.matcher(details);
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    }
+
+    /** Whether these leaves are the ones the event names: as many as it says, their Merkle root its digest. */
+    public boolean coversExactly(java.util.List<LedgerLeaf> leaves) {
+        return leaves.size() == leafCount()
+                && !leaves.isEmpty()
+                && LedgerLeaf.root(leaves).equals(entry.payloadDigest());
+    }
 
     /** Whether the stored hash is the hash of the stored content. */
     public boolean intact() {

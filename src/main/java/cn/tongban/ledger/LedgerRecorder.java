@@ -58,58 +58,142 @@ class LedgerRecorder {
 
     @EventListener
     void on(ExchangeEvents.DeliveriesQueued e) {
-        List<LedgerEntry> entries = new ArrayList<>(e.deliveries().size());
-        for (ExchangeEvents.Delivery d : e.deliveries()) {
-            // One event for the three steps: projected to the granted fields, masked as listed, signed.
-            entries.add(entry(
+        // One event for the three steps: projected to the granted fields, masked as listed, signed.
+        List<LedgerEntry> entries = new ArrayList<>();
+        grouped(e.deliveries(), d -> d.fields() + "|" + d.status()).forEach(group -> {
+            ExchangeEvents.Delivery d = group.get(0);
+            entries.add(covering(
                     e.at(),
                     "DELIVERY_SIGNED",
                     "system:intake",
-                    d,
+                    group,
                     "DEAD".equals(d.status()) ? "DEAD_LETTERED" : "QUEUED",
-                    d.envelopeDigest(),
-                    details(
-                            "batch", e.batchId().toString(),
-                            "endpoint", d.endpointKind(),
-                            "fields", d.fields(),
-                            "signing", e.signingMode())));
-        }
+                    ExchangeEvents.Delivery::envelopeDigest,
+                    "batch",
+                    e.batchId().toString(),
+                    "endpoint",
+                    d.endpointKind(),
+                    "fields",
+                    d.fields(),
+                    "signing",
+                    e.signingMode()));
+        });
         record(entries);
     }
 
     @EventListener
     void on(ExchangeEvents.DeliveriesCompleted e) {
-        List<LedgerEntry> entries = new ArrayList<>(e.deliveries().size());
-        for (ExchangeEvents.Delivery d : e.deliveries()) {
-            entries.add(entry(
-                    e.at(),
-                    "DELIVERED",
-                    "system:dispatcher",
-                    d,
-                    "MAILBOX".equals(e.endpointKind()) ? "IN_MAILBOX" : "DELIVERED",
-                    null,
-                    details("endpoint", e.endpointKind())));
-        }
+        String outcome = "MAILBOX".equals(e.endpointKind()) ? "IN_MAILBOX" : "DELIVERED";
+        List<LedgerEntry> entries = new ArrayList<>();
+        grouped(e.deliveries(), d -> "")
+                .forEach(group -> entries.add(covering(
+                        e.at(),
+                        "DELIVERED",
+                        "system:dispatcher",
+                        group,
+                        outcome,
+                        d -> null,
+                        "endpoint",
+                        e.endpointKind())));
         record(entries);
     }
 
     @EventListener
-    void on(ExchangeEvents.DeliveryFailed e) {
-        record(List.of(entry(
-                e.at(),
-                "DELIVERY_FAILED",
-                "system:dispatcher",
-                e.delivery(),
-                e.deadLettered() ? "DEAD_LETTERED" : "RETRYING",
-                null,
-                details("attempts", e.attempts(), "error", e.error()))));
+    void on(ExchangeEvents.DeliveriesFailed e) {
+        Map<ExchangeEvents.Delivery, ExchangeEvents.Failure> failures = new java.util.IdentityHashMap<>();
+        e.failures().forEach(f -> failures.put(f.delivery(), f));
+        List<LedgerEntry> entries = new ArrayList<>();
+        grouped(
+                        e.failures().stream()
+                                .map(ExchangeEvents.Failure::delivery)
+                                .toList(),
+                        d -> failures.get(d).attempts() + "|" + failures.get(d).deadLettered())
+                .forEach(group -> {
+                    ExchangeEvents.Failure f = failures.get(group.get(0));
+                    entries.add(covering(
+                            e.at(),
+                            "DELIVERY_FAILED",
+                            "system:dispatcher",
+                            group,
+                            f.deadLettered() ? "DEAD_LETTERED" : "RETRYING",
+                            d -> null,
+                            "attempts",
+                            f.attempts(),
+                            "error",
+                            e.error()));
+                });
+        record(entries);
     }
 
     @EventListener
     void on(ExchangeEvents.DeliveriesAcknowledged e) {
-        record(e.deliveries().stream()
-                .map(d -> entry(e.at(), "DELIVERY_ACKNOWLEDGED", e.actor(), d, "ACKNOWLEDGED", null, null))
-                .toList());
+        List<LedgerEntry> entries = new ArrayList<>();
+        grouped(e.deliveries(), d -> "")
+                .forEach(group -> entries.add(
+                        covering(e.at(), "DELIVERY_ACKNOWLEDGED", e.actor(), group, "ACKNOWLEDGED", d -> null)));
+        record(entries);
+    }
+
+    /**
+     * Deliveries that one event covers: of one intake batch, under one agreement, to one kind of
+     * endpoint, and alike in what {@code alike} says (the event's outcome and details), in order.
+     */
+    private static java.util.Collection<List<ExchangeEvents.Delivery>> grouped(
+            List<ExchangeEvents.Delivery> deliveries,
+            java.util.function.Function<ExchangeEvents.Delivery, String> alike) {
+        Map<List<Object>, List<ExchangeEvents.Delivery>> groups = new LinkedHashMap<>();
+        for (ExchangeEvents.Delivery d : deliveries) {
+            groups.computeIfAbsent(
+                            java.util.Arrays.asList(
+                                    d.batchId(), d.agreementId(), d.demanderUscc(), d.endpointKind(), alike.apply(d)),
+                            k -> new ArrayList<>())
+                    .add(d);
+        }
+        return groups.values();
+    }
+
+    /**
+     * The entry for a group of deliveries (ADR 0012): a lone delivery is named in the entry's own
+     * columns; several are named as leaves — delivery key, source record, person, digest — and the
+     * entry carries their Merkle root as its payload digest, the batch and the number of leaves.
+     */
+    private LedgerEntry covering(
+            java.time.Instant at,
+            String type,
+            String actor,
+            List<ExchangeEvents.Delivery> group,
+            String outcome,
+            java.util.function.Function<ExchangeEvents.Delivery, String> digest,
+            Object... details) {
+        ExchangeEvents.Delivery d = group.get(0);
+        if (group.size() == 1) {
+            return entry(at, type, actor, d, outcome, digest.apply(d), details(details));
+        }
+        List<LedgerLeaf> leaves = new ArrayList<>(group.size());
+        for (ExchangeEvents.Delivery each : group) {
+            leaves.add(new LedgerLeaf(each.deliveryKey(), each.sourceRecordId(), each.personRef(), digest.apply(each)));
+        }
+        Object[] withLeaves = java.util.Arrays.copyOf(details, details.length + 4);
+        withLeaves[details.length] = "batch";
+        withLeaves[details.length + 1] = d.batchId().toString();
+        withLeaves[details.length + 2] = "leaves";
+        withLeaves[details.length + 3] = leaves.size();
+        return new LedgerEntry(
+                at,
+                type,
+                actor,
+                d.demanderUscc(),
+                d.resourceCode(),
+                d.agreementId(),
+                d.purpose(),
+                d.serviceItemCode(),
+                outcome,
+                null,
+                null,
+                null,
+                LedgerLeaf.root(leaves),
+                details(withLeaves),
+                leaves);
     }
 
     @EventListener

@@ -45,6 +45,23 @@ public final class ExchangeProvinceAccess implements AutoCloseable {
         }
     }
 
+    /** The supplier's system pushes one batch: the i-th record under the i-th source id is of the i-th person. */
+    public void pushBatch(List<String> sourceRecordIds, List<String> idNumbers) {
+        List<Map<String, Object>> records = new java.util.ArrayList<>();
+        for (int i = 0; i < sourceRecordIds.size(); i++) {
+            records.add(ExchangeProvince.record(sourceRecordIds.get(i), "陈十三", idNumbers.get(i)));
+        }
+        Api.Reply pushed =
+                province.supplierSystem.post("/api/exchange/intake/" + province.code, Map.of("records", records));
+        if (pushed.status() != 202) {
+            throw new IllegalStateException(pushed.toString());
+        }
+    }
+
+    public void acknowledgeInsurer(List<Long> ids) {
+        province.insurer.admin().post("/api/exchange/mailbox/ack", Map.of("ids", ids));
+    }
+
     public List<JsonNode> mailboxOfInsurer() {
         return province.mailbox(province.insurer);
     }

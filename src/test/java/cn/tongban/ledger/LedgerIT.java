@@ -328,6 +328,103 @@ class LedgerIT {
         });
     }
 
+    @Test
+    void s09_aBatchsDeliveriesAreNamedAsLeavesFoundByPersonAndRecordAndAForgedLeafIsNamed() throws Exception {
+        String other = SyntheticIdentifiers.idNumber(new Random(), "430102", LocalDate.of(1985, 5, 5));
+        province.pushBatch(List.of("M-1", "M-2", "M-3"), List.of(person, other, other));
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> province.webhook().envelopes().size() == 3);
+        List<JsonNode> mailbox =
+                await().atMost(Duration.ofSeconds(15)).until(() -> province.mailboxOfInsurer(), m -> m.size() == 3);
+        province.acknowledgeInsurer(
+                mailbox.stream().map(m -> m.get("id").asLong()).toList());
+
+        // One signed event per demander for the whole batch, naming the three deliveries as leaves.
+        List<JsonNode> lineage = await().atMost(Duration.ofSeconds(10))
+                .until(() -> lineage("M-2"), l -> types(l).contains("DELIVERY_ACKNOWLEDGED"));
+        assertThat(types(lineage))
+                .startsWith("RECORD_RECEIVED")
+                .containsOnlyOnce("RECORD_RECEIVED", "DELIVERY_ACKNOWLEDGED")
+                .contains("DELIVERY_SIGNED", "DELIVERED");
+        List<JsonNode> signed = lineage.stream()
+                .filter(e -> e.get("type").asString().equals("DELIVERY_SIGNED"))
+                .toList();
+        assertThat(signed)
+                .extracting(e -> e.get("participantUscc").asString())
+                .containsExactlyInAnyOrder(province.notaryUscc(), province.insurerUscc());
+        for (JsonNode event : signed) {
+            assertThat(event.get("details").asString()).contains("\"leaves\":3");
+            assertThat(event.hasNonNull("sourceRecordId")).isFalse();
+            List<LedgerLeaf> leaves = store.leaves(event.get("seq").asLong());
+            assertThat(leaves).extracting(LedgerLeaf::sourceRecordId).containsExactly("M-1", "M-2", "M-3");
+            assertThat(LedgerLeaf.root(leaves))
+                    .isEqualTo(event.get("payloadDigest").asString());
+        }
+
+        // Found by the person of M-1 only through the leaves: the batch's events, not the other person's records.
+        JsonNode found = auditor.get("/api/audit/events?idNumber=" + person + "&size=100")
+                .json();
+        List<String> foundTypes = new ArrayList<>();
+        found.get("items").forEach(e -> foundTypes.add(e.get("type").asString()));
+        assertThat(foundTypes).contains("RECORD_RECEIVED", "DELIVERY_SIGNED", "DELIVERED", "DELIVERY_ACKNOWLEDGED");
+        List<String> named = new ArrayList<>();
+        found.get("items").forEach(e -> {
+            if (e.hasNonNull("sourceRecordId")) {
+                named.add(e.get("sourceRecordId").asString());
+            }
+        });
+        assertThat(named).containsOnly("M-1");
+
+        // The person's evidence bundle carries the leaves and verifies offline.
+        BundleVerifier.Verdict verdict = BundleVerifier.verify(bundleOf("idNumber=" + person, "leaves.zip"));
+        assertThat(verdict.valid()).as(verdict.toString()).isTrue();
+
+        // The chain check and the offline verifier read the leaves: one changed behind the trigger is named.
+        long seq = signed.get(0).get("seq").asLong();
+        assertThat(auditor.get("/api/audit/verify").json().get("intact").asBoolean())
+                .isTrue();
+        try {
+            forgeLeaf(seq, "M-9");
+            JsonNode check = auditor.get("/api/audit/verify").json();
+            assertThat(check.get("intact").asBoolean()).isFalse();
+            assertThat(check.get("problem").asString())
+                    .isEqualTo("event " + seq + ": its leaves do not match its digest");
+            BundleVerifier.Verdict forged = BundleVerifier.verify(bundleOf("idNumber=" + person, "forged.zip"));
+            assertThat(forged.valid()).isFalse();
+            assertThat(forged.problem()).isEqualTo("event " + seq + ": its leaves do not match its digest");
+        } finally {
+            forgeLeaf(seq, "M-2");
+        }
+        assertThat(auditor.get("/api/audit/verify").json().get("intact").asBoolean())
+                .isTrue();
+    }
+
+    private Path bundleOf(String query, String fileName) throws Exception {
+        byte[] bundle = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/audit/bundle?" + query))
+                                .header(
+                                        "Authorization",
+                                        "Basic "
+                                                + Base64.getEncoder().encodeToString("auditor:tongban-demo".getBytes()))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray())
+                .body();
+        Path file = dir.resolve(fileName);
+        Files.write(file, bundle);
+        return file;
+    }
+
+    private void forgeLeaf(long seq, String sourceRecordId) {
+        transaction.executeWithoutResult(status -> {
+            jdbc.execute("set local session_replication_role = replica");
+            jdbc.update(
+                    "update ledger_leaf set source_record_id = ? where seq = ? and leaf_index = 1",
+                    sourceRecordId,
+                    seq);
+        });
+    }
+
     private List<JsonNode> lineage(String sourceRecordId) {
         List<JsonNode> events = new ArrayList<>();
         auditor.get("/api/audit/lineage?resource=" + province.code() + "&sourceRecordId=" + sourceRecordId)

@@ -2,6 +2,7 @@ package cn.tongban.ledger.internal;
 
 import cn.tongban.ledger.LedgerEntry;
 import cn.tongban.ledger.LedgerEvent;
+import cn.tongban.ledger.LedgerLeaf;
 import cn.tongban.ledger.LedgerSeal;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -98,15 +99,55 @@ public class LedgerStore {
         if (n > ONE_STATEMENT_MAX) {
             template.batchUpdate(EVENT_COLUMNS + EVENT_VALUES, events, 2000, (ps, e) -> bind(ps, 0, e));
             moveHead(last.seq(), last.hash());
+        } else {
+            template.update(ONE_STATEMENT[n], ps -> {
+                ps.setLong(1, last.seq());
+                ps.setBytes(2, last.hash());
+                for (int i = 0; i < n; i++) {
+                    bind(ps, 2 + i * EVENT_PARAMETERS, events.get(i));
+                }
+            });
+        }
+        insertLeaves(events);
+    }
+
+    /** A leaf in its place: the event that covers it and its index there. */
+    private record PlacedLeaf(LedgerEvent event, int index, LedgerLeaf leaf) {}
+
+    private void insertLeaves(List<LedgerEvent> events) {
+        List<PlacedLeaf> placed = new ArrayList<>();
+        for (LedgerEvent event : events) {
+            List<LedgerLeaf> leaves = event.entry().leaves();
+            for (int i = 0; i < leaves.size(); i++) {
+                placed.add(new PlacedLeaf(event, i, leaves.get(i)));
+            }
+        }
+        if (placed.isEmpty()) {
             return;
         }
-        template.update(ONE_STATEMENT[n], ps -> {
-            ps.setLong(1, last.seq());
-            ps.setBytes(2, last.hash());
-            for (int i = 0; i < n; i++) {
-                bind(ps, 2 + i * EVENT_PARAMETERS, events.get(i));
-            }
+        template.batchUpdate("""
+                insert into ledger_leaf (seq, occurred_at, leaf_index, resource_code, delivery_key, source_record_id,
+                                         person_ref, digest)
+                values (?, ?, ?, ?, ?, ?, ?, ?)""", placed, 2000, (ps, p) -> {
+            ps.setLong(1, p.event().seq());
+            ps.setTimestamp(2, Timestamp.from(p.event().entry().at()));
+            ps.setInt(3, p.index());
+            ps.setString(4, p.event().entry().resourceCode());
+            ps.setString(5, p.leaf().deliveryKey());
+            ps.setString(6, p.leaf().sourceRecordId());
+            ps.setString(7, p.leaf().personRef());
+            ps.setString(8, p.leaf().digest());
         });
+    }
+
+    /** The leaves of one event, in order (none for an event that names its one delivery itself). */
+    public List<LedgerLeaf> leaves(long seq) {
+        return jdbc.sql("""
+                        select delivery_key, source_record_id, person_ref, digest from ledger_leaf where seq = ?
+                        order by leaf_index""")
+                .param(seq)
+                .query((rs, n) -> new LedgerLeaf(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)))
+                .list();
     }
 
     private static void bind(java.sql.PreparedStatement ps, int offset, LedgerEvent e) throws SQLException {
@@ -177,9 +218,15 @@ public class LedgerStore {
                 .listOfRows();
     }
 
+    /** The events naming the record, in their columns or as a leaf, in chain order. */
     public List<LedgerEvent> lineage(String resourceCode, String sourceRecordId) {
-        return jdbc.sql("select * from ledger_event where resource_code = ? and source_record_id = ? order by seq")
-                .params(resourceCode, sourceRecordId)
+        return jdbc.sql("""
+                        select * from ledger_event where (seq, occurred_at) in (
+                            select seq, occurred_at from ledger_event where resource_code = ? and source_record_id = ?
+                            union
+                            select seq, occurred_at from ledger_leaf where resource_code = ? and source_record_id = ?)
+                        order by seq""")
+                .params(resourceCode, sourceRecordId, resourceCode, sourceRecordId)
                 .query(LedgerStore::event)
                 .list();
     }
@@ -372,6 +419,7 @@ public class LedgerStore {
         // Dropping a partition locks the whole ledger briefly; do not queue behind a long export forever.
         jdbc.sql("set local lock_timeout = '30s'").update();
         jdbc.sql("drop table " + partition(month)).update();
+        jdbc.sql("drop table if exists " + leafPartition(month)).update();
     }
 
     /** Only one archiver at a time, across hub instances (held until the transaction ends). */
@@ -384,10 +432,18 @@ public class LedgerStore {
         return "ledger_event_y%dm%02d".formatted(first.getYear(), first.getMonthValue());
     }
 
-    /** Creates the monthly partition holding {@code month} if it is missing. */
+    private static String leafPartition(LocalDate month) {
+        return partition(month).replace("ledger_event_", "ledger_leaf_");
+    }
+
+    /** Creates the monthly partitions (events and their leaves) holding {@code month} if missing. */
     public boolean ensurePartition(LocalDate month) {
         LocalDate first = month.withDayOfMonth(1);
-        String name = partition(first);
+        boolean created = ensurePartition("ledger_event", partition(first), first);
+        return ensurePartition("ledger_leaf", leafPartition(first), first) || created;
+    }
+
+    private boolean ensurePartition(String table, String name, LocalDate first) {
         Boolean exists = jdbc.sql("select to_regclass(?) is not null")
                 .param(name)
                 .query(Boolean.class)
@@ -395,8 +451,8 @@ public class LedgerStore {
         if (Boolean.TRUE.equals(exists)) {
             return false;
         }
-        jdbc.sql("create table %s partition of ledger_event for values from ('%s') to ('%s')"
-                        .formatted(name, first, first.plusMonths(1)))
+        jdbc.sql("create table %s partition of %s for values from ('%s') to ('%s')"
+                        .formatted(name, table, first, first.plusMonths(1)))
                 .update();
         return true;
     }
@@ -409,7 +465,13 @@ public class LedgerStore {
         add(sql, params, "participant_uscc", f.participantUscc());
         add(sql, params, "resource_code", f.resourceCode());
         add(sql, params, "agreement_id", f.agreementId());
-        add(sql, params, "person_ref", f.personRef());
+        if (f.personRef() != null) {
+            // The person is named in the event's own column or as one of its leaves.
+            sql.append(" and (seq, occurred_at) in (select seq, occurred_at from ledger_event where person_ref = ?"
+                    + " union select seq, occurred_at from ledger_leaf where person_ref = ?)");
+            params.add(f.personRef());
+            params.add(f.personRef());
+        }
         add(sql, params, "service_item", f.serviceItemCode());
         add(sql, params, "outcome", f.outcome());
         add(sql, params, "type", f.type());
