@@ -65,8 +65,10 @@ public final class ExchangeEvents {
 
     /**
      * Deliveries put in the outbox: each one projected to the agreement's fields, masked as it says
-     * ({@code fields} lists field:masking), and signed ({@code envelopeDigest}: SM3 of the signed
-     * canonical bytes). {@code status} is PENDING, or DEAD when it cannot be delivered as pinned.
+     * ({@code fields} lists field:masking), and signed ({@code envelopeDigest}: the envelope's leaf
+     * hash, SM3(0x00 ‖ signed canonical bytes) — for a batch-signed envelope the very leaf its
+     * inclusion proof starts from, so the ledger ties to the batch seal; computed once for both).
+     * {@code status} is PENDING, or DEAD when it cannot be delivered as pinned.
      */
     public record DeliveriesQueued(UUID batchId, String signingMode, List<Delivery> deliveries, Instant at) {}
 

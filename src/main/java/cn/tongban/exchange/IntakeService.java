@@ -231,7 +231,15 @@ public class IntakeService {
                         issuedAt,
                         target.schemaFingerprint(),
                         projected);
-                drafts.add(new DeliveryDraft(target, orderKey, personRef, sourceId, deliveryId, projected, canonical));
+                drafts.add(new DeliveryDraft(
+                        target,
+                        orderKey,
+                        personRef,
+                        sourceId,
+                        deliveryId,
+                        projected,
+                        canonical,
+                        MerkleTree.leafHash(canonical)));
             }
             results.add(new RecordResult(i, sourceId, "ACCEPTED", null, List.of()));
         }
@@ -249,7 +257,7 @@ public class IntakeService {
         if (!drafts.isEmpty() && mode == SigningMode.BATCH) {
             List<byte[]> leaves = new ArrayList<>(drafts.size());
             for (DeliveryDraft draft : drafts) {
-                leaves.add(MerkleTree.leafHash(draft.canonical()));
+                leaves.add(draft.leafHash());
             }
             MerkleTree tree = MerkleTree.ofLeafHashes(leaves);
             treeSize = tree.size();
@@ -319,7 +327,7 @@ public class IntakeService {
                 DeliveryRow row = rows.get(i);
                 DeliveryDraft draft = drafts.get(i);
                 queuedNow.add(ExchangeEvents.delivery(
-                        row, draft.target().fieldsText(), HexFormat.of().formatHex(Sm3.digest(draft.canonical()))));
+                        row, draft.target().fieldsText(), HexFormat.of().formatHex(draft.leafHash())));
             }
             events.publishEvent(new ExchangeEvents.DeliveriesQueued(batchId, mode.name(), queuedNow, now));
         }
@@ -466,5 +474,6 @@ public class IntakeService {
             String sourceId,
             String deliveryId,
             byte[] avro,
-            byte[] canonical) {}
+            byte[] canonical,
+            byte[] leafHash) {}
 }

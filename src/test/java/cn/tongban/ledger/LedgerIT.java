@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import cn.tongban.exchange.ExchangeProvinceAccess;
 import cn.tongban.identifier.SyntheticIdentifiers;
 import cn.tongban.ledger.internal.LedgerStore;
+import cn.tongban.signing.MerkleTree;
 import cn.tongban.support.Api;
 import cn.tongban.support.HubTest;
 import java.net.URI;
@@ -23,6 +24,7 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -359,6 +361,31 @@ class LedgerIT {
             assertThat(leaves).extracting(LedgerLeaf::sourceRecordId).containsExactly("M-1", "M-2", "M-3");
             assertThat(LedgerLeaf.root(leaves))
                     .isEqualTo(event.get("payloadDigest").asString());
+        }
+
+        // A signed leaf's digest is the envelope's Merkle leaf: the notary's envelopes prove it under their batch root.
+        List<LedgerLeaf> notaryLeaves = store.leaves(signed.stream()
+                .filter(e -> e.get("participantUscc").asString().equals(province.notaryUscc()))
+                .findFirst()
+                .orElseThrow()
+                .get("seq")
+                .asLong());
+        for (JsonNode envelope : province.webhook().envelopes()) {
+            JsonNode batch = envelope.get("signature").get("batch");
+            LedgerLeaf leaf = notaryLeaves.stream()
+                    .filter(l ->
+                            l.deliveryKey().equals(envelope.get("deliveryId").asString()))
+                    .findFirst()
+                    .orElseThrow();
+            List<byte[]> path = new ArrayList<>();
+            batch.get("auditPath").forEach(h -> path.add(HexFormat.of().parseHex(h.asString())));
+            assertThat(MerkleTree.verifyInclusion(
+                            HexFormat.of().parseHex(leaf.digest()),
+                            batch.get("leafIndex").asLong(),
+                            batch.get("treeSize").asLong(),
+                            path,
+                            HexFormat.of().parseHex(batch.get("root").asString())))
+                    .isTrue();
         }
 
         // Found by the person of M-1 only through the leaves: the batch's events, not the other person's records.
