@@ -133,18 +133,21 @@ public class OutboxDispatcher {
                     rows.stream().map(ExchangeEvents::delivery).toList(),
                     now));
         } catch (DeliveryException e) {
+            // A down endpoint fails a whole pass: one update per attempt count, not one per delivery.
             List<ExchangeEvents.Failure> failures = new ArrayList<>(rows.size());
+            Map<Integer, List<Long>> byAttempts = new LinkedHashMap<>();
             for (DeliveryRow row : rows) {
                 int attempts = row.attempts() + 1;
-                boolean dead = attempts >= properties.maxAttempts();
-                store.markFailed(
-                        row.id(),
-                        dead ? "DEAD" : "PENDING",
-                        attempts,
-                        now.plus(properties.backoff(attempts)),
-                        e.getMessage());
-                failures.add(new ExchangeEvents.Failure(ExchangeEvents.delivery(row), attempts, dead));
+                byAttempts.computeIfAbsent(attempts, k -> new ArrayList<>()).add(row.id());
+                failures.add(new ExchangeEvents.Failure(
+                        ExchangeEvents.delivery(row), attempts, attempts >= properties.maxAttempts()));
             }
+            byAttempts.forEach((attempts, ids) -> store.markFailed(
+                    ids,
+                    attempts >= properties.maxAttempts() ? "DEAD" : "PENDING",
+                    attempts,
+                    now.plus(properties.backoff(attempts)),
+                    e.getMessage()));
             events.publishEvent(
                     new ExchangeEvents.DeliveriesFailed(first.demanderUscc(), failures, e.getMessage(), now));
             log.warn(

@@ -167,7 +167,7 @@ class LedgerRecorder {
             Object... details) {
         ExchangeEvents.Delivery d = group.get(0);
         if (group.size() == 1) {
-            return entry(at, type, actor, d, outcome, digest.apply(d), details(details));
+            return entry(at, type, actor, d, outcome, digest.apply(d), details(details), List.of());
         }
         List<LedgerLeaf> leaves = new ArrayList<>(group.size());
         for (ExchangeEvents.Delivery each : group) {
@@ -178,27 +178,12 @@ class LedgerRecorder {
         withLeaves[details.length + 1] = d.batchId().toString();
         withLeaves[details.length + 2] = "leaves";
         withLeaves[details.length + 3] = leaves.size();
-        return new LedgerEntry(
-                at,
-                type,
-                actor,
-                d.demanderUscc(),
-                d.resourceCode(),
-                d.agreementId(),
-                d.purpose(),
-                d.serviceItemCode(),
-                outcome,
-                null,
-                null,
-                null,
-                LedgerLeaf.root(leaves),
-                details(withLeaves),
-                leaves);
+        return entry(at, type, actor, d, outcome, LedgerLeaf.root(leaves), details(withLeaves), leaves);
     }
 
     @EventListener
     void on(ExchangeEvents.DeliveryReplayed e) {
-        record(List.of(entry(e.at(), "DELIVERY_REPLAYED", e.actor(), e.delivery(), "REQUEUED", null, null)));
+        record(List.of(entry(e.at(), "DELIVERY_REPLAYED", e.actor(), e.delivery(), "REQUEUED", null, null, List.of())));
     }
 
     @EventListener
@@ -239,6 +224,7 @@ class LedgerRecorder {
                 details("entity", e.entityId()))));
     }
 
+    /** An entry about delivery {@code d} alone, or, with leaves, about the group {@code d} opens. */
     private static LedgerEntry entry(
             java.time.Instant at,
             String type,
@@ -246,7 +232,9 @@ class LedgerRecorder {
             ExchangeEvents.Delivery d,
             String outcome,
             String digest,
-            String details) {
+            String details,
+            List<LedgerLeaf> leaves) {
+        boolean alone = leaves.isEmpty();
         return new LedgerEntry(
                 at,
                 type,
@@ -257,11 +245,12 @@ class LedgerRecorder {
                 d.purpose(),
                 d.serviceItemCode(),
                 outcome,
-                d.sourceRecordId(),
-                d.deliveryKey(),
-                d.personRef(),
+                alone ? d.sourceRecordId() : null,
+                alone ? d.deliveryKey() : null,
+                alone ? d.personRef() : null,
                 digest,
-                details);
+                details,
+                leaves);
     }
 
     /** Non-personal facts as compact JSON, keys in the order given (the text is what is hashed). */

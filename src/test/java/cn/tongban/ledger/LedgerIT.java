@@ -205,19 +205,8 @@ class LedgerIT {
         province.push("E-2", person);
         await().atMost(Duration.ofSeconds(15))
                 .until(() -> province.webhook().envelopes().size() == 2);
-        byte[] bundle = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(
-                                        URI.create("http://localhost:" + port + "/api/audit/bundle?idNumber=" + person))
-                                .header(
-                                        "Authorization",
-                                        "Basic "
-                                                + Base64.getEncoder().encodeToString("auditor:tongban-demo".getBytes()))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofByteArray())
-                .body();
-        Path file = dir.resolve("evidence.zip");
-        Files.write(file, bundle);
+        Path file = bundleOf("idNumber=" + person, "evidence.zip");
+        byte[] bundle = Files.readAllBytes(file);
         BundleVerifier.Verdict verdict = BundleVerifier.verify(file);
         assertThat(verdict.valid()).as(verdict.toString()).isTrue();
         assertThat(verdict.events()).isGreaterThanOrEqualTo(4);

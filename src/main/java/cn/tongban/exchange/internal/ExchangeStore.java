@@ -250,9 +250,10 @@ public class ExchangeStore {
                 .update();
     }
 
-    public void markFailed(long id, String status, int attempts, Instant nextAttempt, String error) {
-        jdbc.sql("update delivery set status = ?, attempts = ?, next_attempt_at = ?, last_error = ? where id = ?")
-                .params(status, attempts, Timestamp.from(nextAttempt), error, id)
+    /** Records a failed attempt for deliveries that share its outcome (one statement, however many). */
+    public void markFailed(List<Long> ids, String status, int attempts, Instant nextAttempt, String error) {
+        jdbc.sql("update delivery set status = ?, attempts = ?, next_attempt_at = ?, last_error = ? where id = any(?)")
+                .params(status, attempts, Timestamp.from(nextAttempt), error, ids.toArray(Long[]::new))
                 .update();
     }
 
