@@ -23,9 +23,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Load generator for the exchange: starts the hub on a PostgreSQL server (fsync on), sets up a
- * provider with one resource and two demanders, then pushes batches over HTTP from concurrent
- * senders and measures records per second from intake to the durable outbox (committed), and
- * how fast the dispatcher then drains it. Usage: bench/run-exchange.sh (see README).
+ * provider with one resource and two demanders (one by webhook, a real HTTP server in this process,
+ * one by mailbox), then pushes batches over HTTP from concurrent senders and measures records per
+ * second from intake to the durable outbox (committed) and to delivered (every webhook batch answered
+ * 200 and marked, every mailbox delivery committed). Usage: bench/run-exchange.sh (see README).
  */
 public final class ExchangeLoad {
 
@@ -68,6 +69,12 @@ public final class ExchangeLoad {
         admin.call("POST", "/api/catalog/resources", resource(code, provider));
         agree(admin, demanderA, code);
         agree(admin, demanderB, code);
+        // The notary's system takes its deliveries by webhook, a real HTTP server here; the other
+        // demander uses its mailbox, which the intake's commit fills (no dispatcher pass).
+        com.sun.net.httpserver.HttpServer webhook = webhook();
+        admin.call("POST", "/api/catalog/participants/" + demanderA + "/endpoints", Map.of(
+                "direction", "DEMAND", "kind", "WEBHOOK", "resourceCode", code,
+                "address", "http://127.0.0.1:" + webhook.getAddress().getPort() + "/deliveries"));
         JsonNode credential = admin.call("POST", "/api/catalog/participants/" + provider + "/credentials", Map.of());
         Client supplier = new Client(http, base, credential.get("keyId").asString(), credential.get("secret").asString());
 
@@ -121,10 +128,10 @@ public final class ExchangeLoad {
                 "intake to durable outbox: %d records in %.2f s = %.0f records/s (%.0f signed deliveries/s)%n",
                 accepted, intakeSeconds, accepted / intakeSeconds, 2 * accepted / intakeSeconds);
         System.out.printf(
-                "dispatcher drain to mailboxes after intake: %.2f s for the backlog (of %d deliveries queued in the measured run)%n",
+                "dispatcher drain to the webhook after intake: %.2f s for the backlog (of %d deliveries queued in the measured run)%n",
                 drainSeconds, 2 * accepted);
         System.out.printf(
-                "intake to delivered (every delivery in its mailbox, committed): %d records in %.2f s = %.0f records/s%n",
+                "intake to delivered (every delivery acknowledged by the webhook or in the mailbox, committed): %d records in %.2f s = %.0f records/s%n",
                 accepted, endToEndSeconds, accepted / endToEndSeconds);
         System.out.printf(
                 "CPU per record in the measured intake: this JVM (hub, load generator, dispatcher) %.0f µs, PostgreSQL %.0f µs%n",
@@ -161,7 +168,7 @@ public final class ExchangeLoad {
         return accepted.get();
     }
 
-    /** Waits until the dispatcher has taken every pending delivery of the resource. */
+    /** Waits until the dispatcher has delivered every pending delivery of the resource. */
     private static void awaitDrained(JdbcClient jdbc, String code) throws InterruptedException {
         while (jdbc.sql("select count(*) from delivery where resource_code = ? and status = 'PENDING'")
                         .param(code)
@@ -170,6 +177,20 @@ public final class ExchangeLoad {
                 > 0) {
             Thread.sleep(100);
         }
+    }
+
+    /** A demander's system that accepts every webhook batch (reads it whole, answers 200). */
+    private static com.sun.net.httpserver.HttpServer webhook() throws java.io.IOException {
+        com.sun.net.httpserver.HttpServer server =
+                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/deliveries", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.setExecutor(Executors.newFixedThreadPool(2));
+        server.start();
+        return server;
     }
 
     private static void agree(Client admin, String demander, String code) {

@@ -292,12 +292,12 @@ public class IntakeService {
                     mode == SigningMode.RECORD ? Sm2Signer.sign(keys.signingKey(), draft.canonical()) : null,
                     cipher.encrypt(draft.avro()),
                     cipher.keyId(),
-                    target.pinProblem() == null ? "PENDING" : "DEAD",
+                    target.status(),
                     0,
                     now,
                     target.pinProblem(),
                     now,
-                    null));
+                    target.status().equals("AVAILABLE") ? now : null));
         }
         int accepted = (int)
                 results.stream().filter(r -> r.status().equals("ACCEPTED")).count();
@@ -330,6 +330,16 @@ public class IntakeService {
                         row, draft.target().fieldsText(), HexFormat.of().formatHex(draft.leafHash())));
             }
             events.publishEvent(new ExchangeEvents.DeliveriesQueued(batchId, mode.name(), queuedNow, now));
+            Map<String, List<ExchangeEvents.Delivery>> inMailboxes = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < rows.size(); i++) {
+                if (rows.get(i).status().equals("AVAILABLE")) {
+                    inMailboxes
+                            .computeIfAbsent(rows.get(i).demanderUscc(), k -> new ArrayList<>())
+                            .add(queuedNow.get(i));
+                }
+            }
+            inMailboxes.forEach((demander, delivered) -> events.publishEvent(new ExchangeEvents.DeliveriesCompleted(
+                    EndpointKind.MAILBOX.name(), demander, delivered.size(), delivered, now)));
         }
         events.publishEvent(new ExchangeEvents.BatchReceived(
                 batchId,
@@ -453,6 +463,18 @@ public class IntakeService {
             String schemaFingerprint,
             GenericDatumReader<GenericRecord> converter,
             String pinProblem) {
+
+        /**
+         * Where a new delivery starts: DEAD when the endpoint's pin cannot be served; AVAILABLE for
+         * a mailbox — the mailbox is the hub's own store, so the intake's commit delivers it and no
+         * dispatcher pass is needed; PENDING for the dispatcher otherwise.
+         */
+        String status() {
+            if (pinProblem != null) {
+                return "DEAD";
+            }
+            return endpoint.kind() == EndpointKind.MAILBOX ? "AVAILABLE" : "PENDING";
+        }
 
         /** The granted fields and their masking, as the ledger records them: "name:NAME,school:NONE". */
         String fieldsText() {

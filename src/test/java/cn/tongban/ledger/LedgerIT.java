@@ -323,6 +323,13 @@ class LedgerIT {
     void s09_aBatchsDeliveriesAreNamedAsLeavesFoundByPersonAndRecordAndAForgedLeafIsNamed() throws Exception {
         String other = SyntheticIdentifiers.idNumber(new Random(), "430102", LocalDate.of(1985, 5, 5));
         province.pushBatch(List.of("M-1", "M-2", "M-3"), List.of(person, other, other));
+        // The mailbox is the hub's own store: the intake's commit delivered into it, no dispatcher attempt.
+        assertThat(jdbc.queryForList(
+                        "select attempts, delivered_at = created_at as at_intake from delivery"
+                                + " where demander_uscc = ? and source_record_id like 'M-%'",
+                        province.insurerUscc()))
+                .hasSize(3)
+                .allSatisfy(row -> assertThat(row).containsEntry("attempts", 0).containsEntry("at_intake", true));
         await().atMost(Duration.ofSeconds(15))
                 .until(() -> province.webhook().envelopes().size() == 3);
         List<JsonNode> mailbox =

@@ -160,8 +160,8 @@ public class ExchangeStore {
                 insert into delivery (idempotency_key, batch_id, agreement_id, resource_code, demander_uscc, endpoint_kind,
                                       endpoint_address, order_key, source_record_id, service_item_code, purpose, issued_at,
                                       schema_fingerprint, leaf_index, record_signature, payload_cipher, key_id, status, attempts,
-                                      next_attempt_at, created_at, last_error, person_ref)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
+                                      next_attempt_at, created_at, last_error, person_ref, delivered_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)
                 on conflict (idempotency_key) do nothing""", rows, 1000, (ps, d) -> {
             ps.setString(1, d.idempotencyKey());
             ps.setObject(2, d.batchId());
@@ -189,6 +189,7 @@ public class ExchangeStore {
             ps.setTimestamp(20, Timestamp.from(d.createdAt()));
             ps.setString(21, d.lastError());
             ps.setString(22, d.personRef());
+            ps.setTimestamp(23, d.deliveredAt() == null ? null : Timestamp.from(d.deliveredAt()));
         });
         int inserted = 0;
         for (int[] batch : counts) {
