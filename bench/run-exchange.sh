@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Exchange benchmark: intake to durable outbox, on the PostgreSQL server at 127.0.0.1:5432 (fsync on).
+# Exchange benchmark: intake to durable outbox and to delivered (one webhook, one mailbox demander), on the PostgreSQL server at 127.0.0.1:5432 (fsync on).
 # Usage: bash bench/run-exchange.sh [BATCH|RECORD] [batches] [batch size]
 # WARMUP_BATCHES=n (default 40) batches are sent and drained first, not counted.
 set -euo pipefail
