@@ -96,7 +96,12 @@ class ExchangeController {
                 .body(answer.envelope());
     }
 
-    /** 待取邮箱: deliveries waiting in the caller's mailbox, oldest first, each with its envelope. */
+    /**
+     * 待取邮箱: deliveries waiting in the caller's mailbox, oldest first, each with its envelope.
+     * A work queue: read, acknowledge, read again. {@code after} pages within one reading; it is no
+     * cursor to keep between readings, since batches committed at once by concurrent intakes may
+     * commit a lower id after a higher one — what is not acknowledged is returned again.
+     */
     @GetMapping("/mailbox")
     List<Deliveries.MailboxItem> mailbox(
             @RequestParam(defaultValue = "0") long after, @RequestParam(defaultValue = "100") int limit) {
