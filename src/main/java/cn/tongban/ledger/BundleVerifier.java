@@ -334,22 +334,6 @@ public final class BundleVerifier {
                 : "leaves of event " + leaves.keySet().iterator().next() + ": no event in the bundle names them";
     }
 
-    /** The mark of an event line whose details name leaves, as it appears inside the JSON string. */
-    private static final byte[] LEAVES_MARK = "\\\"leaves\\\":".getBytes(StandardCharsets.US_ASCII);
-
-    private static boolean namesLeaves(byte[] bytes, int from, int to) {
-        outer:
-        for (int i = from; i <= to - LEAVES_MARK.length; i++) {
-            for (int j = 0; j < LEAVES_MARK.length; j++) {
-                if (bytes[i + j] != LEAVES_MARK[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
-    }
-
     /** One events entry: its events in order, or the first line that fails. */
     private record Chunk(Checked[] events, String problem) {}
 
@@ -363,7 +347,7 @@ public final class BundleVerifier {
             }
             try {
                 EventLineReader.Read fast = lines.read(bytes, p, bytes.length);
-                if (fast != null && namesLeaves(bytes, p, fast.next())) {
+                if (fast != null && fast.namesLeaves()) {
                     fast = null; // rare: read in full for its digest and leaf count
                 }
                 if (fast != null) {

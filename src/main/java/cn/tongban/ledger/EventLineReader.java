@@ -46,7 +46,12 @@ final class EventLineReader {
     EventLineReader() {}
 
     /** A line read: its sequence number, stated links, the hash recomputed from its content, where the next line starts. */
-    record Read(long seq, byte[] prevHash, byte[] hash, byte[] recomputed, int next) {}
+    record Read(long seq, byte[] prevHash, byte[] hash, byte[] recomputed, int next, boolean namesLeaves) {}
+
+    /** How details that name leaves (ADR 0012) read inside the line's JSON string. */
+    private static final byte[] LEAVES = "\\\"leaves\\\":".getBytes(StandardCharsets.US_ASCII);
+
+    private static final int DETAILS = TEXT_FIELDS - 1;
 
     /**
      * The line starting at {@code from}, which must end with a newline before {@code limit}; null if it is not
@@ -133,7 +138,22 @@ final class EventLineReader {
                 layout.field(line, starts[k], ends[k] - starts[k]);
             }
         }
-        return new Read(seq, prevHash, hash, layout.hash(prevHash), p + 2);
+        return new Read(
+                seq,
+                prevHash,
+                hash,
+                layout.hash(prevHash),
+                p + 2,
+                escaped[DETAILS] && contains(line, starts[DETAILS], ends[DETAILS], LEAVES));
+    }
+
+    private static boolean contains(byte[] line, int from, int to, byte[] text) {
+        for (int i = from; i <= to - text.length; i++) {
+            if (line[i] == text[0] && Arrays.equals(line, i, i + text.length, text, 0, text.length)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean named(byte[] line, int from, int to, byte[] key) {

@@ -23,7 +23,20 @@ class EventLineReaderTest {
                     incl -> incl.withValueInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL))
             .build();
     static final String[] PIECES = {
-        "学历公证核验", "a", "\"", "\\", "/", "\n", "\t", "\u0001", "\u2028", "😀", "{\"endpoint\":\"WEBHOOK\"}", " ", "é"
+        "学历公证核验",
+        "a",
+        "\"",
+        "\\",
+        "/",
+        "\n",
+        "\t",
+        "\u0001",
+        "\u2028",
+        "😀",
+        "{\"endpoint\":\"WEBHOOK\"}",
+        "{\"batch\":\"b\",\"leaves\":3}",
+        " ",
+        "é"
     };
 
     @Test
@@ -48,6 +61,12 @@ class EventLineReaderTest {
                         .as("recomputed from the line: %s", new String(line, StandardCharsets.UTF_8))
                         .isEqualTo(parsed.recomputedHash())
                         .isEqualTo(event.hash());
+                // The verifier reads an event that names leaves in full; the reader must not miss one.
+                String details = event.entry().details();
+                assertThat(read.namesLeaves()).isEqualTo(details != null && details.contains("\"leaves\":"));
+                if (event.leafCount() > 0) {
+                    assertThat(read.namesLeaves()).isTrue();
+                }
             }
         }
     }
