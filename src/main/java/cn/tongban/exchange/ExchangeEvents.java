@@ -92,11 +92,17 @@ public final class ExchangeEvents {
     public record DeliveriesCompleted(
             String endpointKind, String demanderUscc, int count, List<Delivery> deliveries, Instant at) {}
 
-    /** Deliveries to one endpoint failed together, for one reason (no payload in it). */
-    public record DeliveriesFailed(String demanderUscc, List<Failure> failures, String error, Instant at) {}
-
-    /** One failed delivery; {@code deadLettered} when it will not be retried again. */
-    public record Failure(Delivery delivery, int attempts, boolean deadLettered) {}
+    /**
+     * Deliveries to one endpoint failed together, for one reason (no payload in it), each at its
+     * {@code attempts}-th attempt; {@code deadLettered} when they will not be retried again.
+     */
+    public record DeliveriesFailed(
+            String demanderUscc,
+            int attempts,
+            boolean deadLettered,
+            List<Delivery> deliveries,
+            String error,
+            Instant at) {}
 
     /** A demander acknowledged mailbox deliveries. */
     public record DeliveriesAcknowledged(String demanderUscc, String actor, List<Delivery> deliveries, Instant at) {}

@@ -133,23 +133,29 @@ public class OutboxDispatcher {
                     rows.stream().map(ExchangeEvents::delivery).toList(),
                     now));
         } catch (DeliveryException e) {
-            // A down endpoint fails a whole pass: one update per attempt count, not one per delivery.
-            List<ExchangeEvents.Failure> failures = new ArrayList<>(rows.size());
-            Map<Integer, List<Long>> byAttempts = new LinkedHashMap<>();
+            // A down endpoint fails a whole pass: one update and one report per attempt count, not per delivery.
+            Map<Integer, List<DeliveryRow>> byAttempts = new LinkedHashMap<>();
             for (DeliveryRow row : rows) {
-                int attempts = row.attempts() + 1;
-                byAttempts.computeIfAbsent(attempts, k -> new ArrayList<>()).add(row.id());
-                failures.add(new ExchangeEvents.Failure(
-                        ExchangeEvents.delivery(row), attempts, attempts >= properties.maxAttempts()));
+                byAttempts
+                        .computeIfAbsent(row.attempts() + 1, k -> new ArrayList<>())
+                        .add(row);
             }
-            byAttempts.forEach((attempts, ids) -> store.markFailed(
-                    ids,
-                    attempts >= properties.maxAttempts() ? "DEAD" : "PENDING",
-                    attempts,
-                    now.plus(properties.backoff(attempts)),
-                    e.getMessage()));
-            events.publishEvent(
-                    new ExchangeEvents.DeliveriesFailed(first.demanderUscc(), failures, e.getMessage(), now));
+            byAttempts.forEach((attempts, failed) -> {
+                boolean dead = attempts >= properties.maxAttempts();
+                store.markFailed(
+                        ids(failed),
+                        dead ? "DEAD" : "PENDING",
+                        attempts,
+                        now.plus(properties.backoff(attempts)),
+                        e.getMessage());
+                events.publishEvent(new ExchangeEvents.DeliveriesFailed(
+                        first.demanderUscc(),
+                        attempts,
+                        dead,
+                        failed.stream().map(ExchangeEvents::delivery).toList(),
+                        e.getMessage(),
+                        now));
+            });
             log.warn(
                     "{} deliveries to {} of {} failed: {}",
                     rows.size(),

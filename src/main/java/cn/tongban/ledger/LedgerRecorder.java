@@ -59,10 +59,9 @@ class LedgerRecorder {
     @EventListener
     void on(ExchangeEvents.DeliveriesQueued e) {
         // One event for the three steps: projected to the granted fields, masked as listed, signed.
-        List<LedgerEntry> entries = new ArrayList<>();
-        grouped(e.deliveries(), d -> d.fields() + "|" + d.status()).forEach(group -> {
+        recordGroups(e.deliveries(), d -> d.fields() + "|" + d.status(), group -> {
             ExchangeEvents.Delivery d = group.get(0);
-            entries.add(covering(
+            return covering(
                     e.at(),
                     "DELIVERY_SIGNED",
                     "system:intake",
@@ -76,17 +75,17 @@ class LedgerRecorder {
                     "fields",
                     d.fields(),
                     "signing",
-                    e.signingMode()));
+                    e.signingMode());
         });
-        record(entries);
     }
 
     @EventListener
     void on(ExchangeEvents.DeliveriesCompleted e) {
         String outcome = "MAILBOX".equals(e.endpointKind()) ? "IN_MAILBOX" : "DELIVERED";
-        List<LedgerEntry> entries = new ArrayList<>();
-        grouped(e.deliveries(), d -> "")
-                .forEach(group -> entries.add(covering(
+        recordGroups(
+                e.deliveries(),
+                d -> "",
+                group -> covering(
                         e.at(),
                         "DELIVERED",
                         "system:dispatcher",
@@ -94,44 +93,42 @@ class LedgerRecorder {
                         outcome,
                         d -> null,
                         "endpoint",
-                        e.endpointKind())));
-        record(entries);
+                        e.endpointKind()));
     }
 
     @EventListener
     void on(ExchangeEvents.DeliveriesFailed e) {
-        Map<ExchangeEvents.Delivery, ExchangeEvents.Failure> failures = new java.util.IdentityHashMap<>();
-        e.failures().forEach(f -> failures.put(f.delivery(), f));
-        List<LedgerEntry> entries = new ArrayList<>();
-        grouped(
-                        e.failures().stream()
-                                .map(ExchangeEvents.Failure::delivery)
-                                .toList(),
-                        d -> failures.get(d).attempts() + "|" + failures.get(d).deadLettered())
-                .forEach(group -> {
-                    ExchangeEvents.Failure f = failures.get(group.get(0));
-                    entries.add(covering(
-                            e.at(),
-                            "DELIVERY_FAILED",
-                            "system:dispatcher",
-                            group,
-                            f.deadLettered() ? "DEAD_LETTERED" : "RETRYING",
-                            d -> null,
-                            "attempts",
-                            f.attempts(),
-                            "error",
-                            e.error()));
-                });
-        record(entries);
+        String outcome = e.deadLettered() ? "DEAD_LETTERED" : "RETRYING";
+        recordGroups(
+                e.deliveries(),
+                d -> "",
+                group -> covering(
+                        e.at(),
+                        "DELIVERY_FAILED",
+                        "system:dispatcher",
+                        group,
+                        outcome,
+                        d -> null,
+                        "attempts",
+                        e.attempts(),
+                        "error",
+                        e.error()));
     }
 
     @EventListener
     void on(ExchangeEvents.DeliveriesAcknowledged e) {
-        List<LedgerEntry> entries = new ArrayList<>();
-        grouped(e.deliveries(), d -> "")
-                .forEach(group -> entries.add(
-                        covering(e.at(), "DELIVERY_ACKNOWLEDGED", e.actor(), group, "ACKNOWLEDGED", d -> null)));
-        record(entries);
+        recordGroups(
+                e.deliveries(),
+                d -> "",
+                group -> covering(e.at(), "DELIVERY_ACKNOWLEDGED", e.actor(), group, "ACKNOWLEDGED", d -> null));
+    }
+
+    /** Records one entry per group of deliveries that one event covers ({@link #grouped}). */
+    private void recordGroups(
+            List<ExchangeEvents.Delivery> deliveries,
+            java.util.function.Function<ExchangeEvents.Delivery, String> alike,
+            java.util.function.Function<List<ExchangeEvents.Delivery>, LedgerEntry> entryOf) {
+        record(grouped(deliveries, alike).stream().map(entryOf).toList());
     }
 
     /**
