@@ -115,6 +115,10 @@ public class ParticipantRegistry {
         return participants.endpoints(uscc);
     }
 
+    public java.util.Optional<Endpoint> endpoint(UUID id) {
+        return participants.endpoint(id);
+    }
+
     /** Every endpoint of one kind on one side, across participants (intake channels watch these). */
     public List<Endpoint> endpoints(EndpointKind.Direction direction, EndpointKind kind) {
         return participants.endpointsOfKind(direction, kind);

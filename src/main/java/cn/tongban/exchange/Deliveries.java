@@ -81,7 +81,7 @@ public class Deliveries {
 
     public List<MailboxItem> mailbox(Actor actor, long after, int limit) {
         checkLimit(limit);
-        return store.deliveriesOf(participant(actor), "AVAILABLE", after, limit).stream()
+        return store.deliveriesOf(participant(actor), DeliveryStatus.AVAILABLE, after, limit).stream()
                 .map(row -> new MailboxItem(row.id(), json.valueToTree(assembler.assemble(row))))
                 .toList();
     }
@@ -104,7 +104,7 @@ public class Deliveries {
     public List<DeliveryView> deadLetters(Actor actor, int limit) {
         checkLimit(limit);
         String demander = operates(actor) ? null : participant(actor);
-        return store.deliveriesOf(demander, "DEAD", 0, limit).stream()
+        return store.deliveriesOf(demander, DeliveryStatus.DEAD, 0, limit).stream()
                 .map(Deliveries::view)
                 .toList();
     }
@@ -121,6 +121,24 @@ public class Deliveries {
         events.publishEvent(
                 new ExchangeEvents.DeliveryReplayed(actor.name(), ExchangeEvents.delivery(row), clock.instant()));
         return view(store.delivery(id).orElseThrow());
+    }
+
+    /** Puts every dead letter of one demand endpoint back in its outbox (operators only); returns how many. */
+    @Transactional
+    public int replayEndpoint(Actor actor, UUID endpointId, String reason) {
+        if (!operates(actor)) {
+            throw ApiException.forbidden("replaying an endpoint's dead letters is for operators");
+        }
+        Instant now = clock.instant();
+        List<DeliveryRow> replayed = store.replayEndpoint(endpointId, now);
+        if (!replayed.isEmpty()) {
+            events.publishEvent(new ExchangeEvents.DeliveriesReplayed(
+                    actor.name(),
+                    reason,
+                    replayed.stream().map(ExchangeEvents::delivery).toList(),
+                    now));
+        }
+        return replayed.size();
     }
 
     /** Where one source record went: every delivery made of it (operators and auditors). */
@@ -186,7 +204,7 @@ public class Deliveries {
                 row.demanderUscc(),
                 row.endpointKind(),
                 row.sourceRecordId(),
-                row.status(),
+                row.status().name(),
                 row.attempts(),
                 row.nextAttemptAt(),
                 row.lastError(),

@@ -11,7 +11,10 @@ import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -33,6 +36,7 @@ class ExchangeController {
     private final ExchangeProperties properties;
     private final HubKeys keys;
     private final QueryTimings timings;
+    private final IntakeGate gate;
 
     ExchangeController(
             IntakeService intake,
@@ -40,7 +44,9 @@ class ExchangeController {
             Deliveries deliveries,
             ExchangeProperties properties,
             HubKeys keys,
-            QueryTimings timings) {
+            QueryTimings timings,
+            IntakeGate gate) {
+        this.gate = gate;
         this.intake = intake;
         this.queries = queries;
         this.deliveries = deliveries;
@@ -64,10 +70,14 @@ class ExchangeController {
     record CorrectionRequest(@NotNull JsonNode record) {}
 
     @PostMapping("/intake/{resource}")
-    ResponseEntity<IntakeService.IntakeResult> push(
+    ResponseEntity<?> push(
             @PathVariable String resource,
             @RequestParam(required = false) IntakeService.SigningMode signing,
             @Valid @RequestBody IntakeRequest request) {
+        IntakeGate.Closure closed = gate.closure();
+        if (closed != null) {
+            return maintenance(closed);
+        }
         List<IntakeService.IncomingRecord> records = request.records().stream()
                 .map(r -> new IntakeService.IncomingRecord(r.sourceRecordId(), r.record()))
                 .toList();
@@ -78,6 +88,21 @@ class ExchangeController {
                 signing == null ? properties.signingMode() : signing,
                 CurrentActor.get());
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(result);
+    }
+
+    /** 503 while the hub is in maintenance: the supplier keeps its batch and sends it after Retry-After. */
+    private static ResponseEntity<ProblemDetail> maintenance(IntakeGate.Closure closed) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "平台维护中，暂停接收数据，请稍后重发 (the hub is in maintenance: send the batch again later)");
+        problem.setType(java.net.URI.create("urn:tongban:problem:maintenance"));
+        problem.setTitle("Service Unavailable");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(
+                        HttpHeaders.RETRY_AFTER,
+                        Long.toString(closed.retryAfter().toSeconds()))
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
     }
 
     /**

@@ -30,7 +30,7 @@ public final class ExchangeEvents {
                 row.endpointKind(),
                 fields,
                 envelopeDigest,
-                row.status());
+                row.status().name());
     }
 
     /** A supplier's batch was received and its records queued or quarantined. */
@@ -106,6 +106,9 @@ public final class ExchangeEvents {
 
     /** A demander acknowledged mailbox deliveries. */
     public record DeliveriesAcknowledged(String demanderUscc, String actor, List<Delivery> deliveries, Instant at) {}
+
+    /** An operator put all of one endpoint's dead letters back in the outbox, for a stated reason. */
+    public record DeliveriesReplayed(String actor, String reason, List<Delivery> deliveries, Instant at) {}
 
     /** An operator or demander put a dead letter back in the outbox. */
     public record DeliveryReplayed(String actor, Delivery delivery, Instant at) {}

@@ -10,11 +10,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxAttempts attempts before a delivery goes to the dead letters
  * @param retryBase first retry delay; doubled each attempt up to {@code retryMax}
  * @param webhookTimeout how long a demander's webhook may take to answer
- * @param kafkaBootstrapServers brokers for KAFKA_TOPIC deliveries; empty: such deliveries fail and are retried
+ * @param kafkaBootstrapServers brokers for KAFKA_TOPIC endpoints; empty: their routes do not start and deliveries wait
  * @param queryTimeout how long a supplier's query endpoint may take to answer a synchronous query
  * @param fileDropRoot the only directory tree under which file-drop endpoints are watched
  * @param pullRealtimeInterval how often a REALTIME resource is pulled (other cycles: their period)
  * @param pullPageSize records asked for per pull request
+ * @param redeliveries immediate re-sends within one delivery pass (Camel's redelivery) before the
+ *     pass counts as a failed attempt
+ * @param breakerCalls how many recent passes an endpoint's circuit breaker judges; it opens when
+ *     half of them failed
+ * @param breakerOpenFor how long an open breaker waits before one trial delivery
  */
 @ConfigurationProperties("tongban.exchange")
 public record ExchangeProperties(
@@ -28,7 +33,10 @@ public record ExchangeProperties(
         Duration queryTimeout,
         Path fileDropRoot,
         Duration pullRealtimeInterval,
-        int pullPageSize) {
+        int pullPageSize,
+        Integer redeliveries,
+        int breakerCalls,
+        Duration breakerOpenFor) {
 
     public ExchangeProperties {
         signingMode = signingMode == null ? IntakeService.SigningMode.BATCH : signingMode;
@@ -42,6 +50,18 @@ public record ExchangeProperties(
         fileDropRoot = fileDropRoot == null ? Path.of("data", "drop") : fileDropRoot;
         pullRealtimeInterval = pullRealtimeInterval == null ? Duration.ofMinutes(1) : pullRealtimeInterval;
         pullPageSize = pullPageSize <= 0 ? 1000 : Math.min(pullPageSize, IntakeService.MAX_BATCH);
+        redeliveries = redeliveries == null || redeliveries < 0 ? 1 : redeliveries;
+        breakerCalls = breakerCalls <= 0 ? 4 : breakerCalls;
+        breakerOpenFor = breakerOpenFor == null ? Duration.ofSeconds(30) : breakerOpenFor;
+    }
+
+    /**
+     * How long a claimed delivery is leased to the route sending it: every try of a pass within
+     * its timeout, and a margin. A hub that dies mid-send leaves the lease to run out, and the
+     * delivery is sent again with its idempotency key.
+     */
+    public Duration deliveryLease() {
+        return webhookTimeout.multipliedBy(redeliveries + 1L).plusSeconds(30);
     }
 
     /** The delay before attempt {@code attempts + 1}: exponential, capped. */

@@ -3,6 +3,7 @@ package cn.tongban.exchange;
 import cn.tongban.catalog.Endpoint;
 import cn.tongban.catalog.EndpointKind;
 import cn.tongban.catalog.ParticipantRegistry;
+import cn.tongban.history.ChangeLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -14,27 +15,42 @@ import org.apache.camel.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * 接入通道: keeps one running Camel route per supplier Kafka topic and per file-drop directory
  * registered in the catalog, created from the YAML templates {@code kafka-intake} and
- * {@code file-drop-intake}. It compares the catalog with the running routes on every pass, so an
- * endpoint added or removed through the catalog API is picked up without a restart.
+ * {@code file-drop-intake}, ids {@code intake-kafka-<endpoint id>} and {@code intake-file-<endpoint id>}.
+ * It follows the catalog's change events, and compares the catalog with the running routes on a
+ * slow pass too (changes made through another hub instance).
  */
 @Component("intakeChannels")
 public class IntakeChannels {
 
     private static final Logger log = LoggerFactory.getLogger(IntakeChannels.class);
-    static final String KAFKA_PREFIX = "kafka-intake-";
-    static final String FILE_PREFIX = "file-drop-intake-";
+    static final String KAFKA_PREFIX = "intake-kafka-";
+    static final String FILE_PREFIX = "intake-file-";
 
     private final CamelContext camel;
     private final ParticipantRegistry participants;
     private final ExchangeProperties properties;
+    private final RouteControls controls;
     private final Set<String> refused = new HashSet<>();
 
-    IntakeChannels(CamelContext camel, ParticipantRegistry participants, ExchangeProperties properties) {
+    @TransactionalEventListener(fallbackExecution = true)
+    void catalogChanged(ChangeLog.ChangeRecorded change) throws Exception {
+        if (change.entityType().equals("endpoint")) {
+            sync();
+        }
+    }
+
+    IntakeChannels(
+            CamelContext camel,
+            ParticipantRegistry participants,
+            ExchangeProperties properties,
+            RouteControls controls) {
         this.camel = camel;
+        this.controls = controls;
         this.participants = participants;
         this.properties = properties;
     }
@@ -84,6 +100,7 @@ public class IntakeChannels {
             if (camel.getRoute(entry.getKey()) == null) {
                 String template = entry.getKey().startsWith(KAFKA_PREFIX) ? "kafka-intake" : "file-drop-intake";
                 camel.addRouteFromTemplate(entry.getKey(), template, entry.getValue());
+                controls.applyTo(entry.getKey());
                 log.info("intake route {} started", entry.getKey());
             }
         }

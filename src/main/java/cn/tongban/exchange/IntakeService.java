@@ -279,6 +279,7 @@ public class IntakeService {
                     target.grant().agreementId(),
                     resource.code(),
                     target.grant().demanderUscc(),
+                    target.endpoint().id(),
                     target.endpoint().kind().name(),
                     target.endpoint().address(),
                     draft.orderKey(),
@@ -297,7 +298,7 @@ public class IntakeService {
                     now,
                     target.pinProblem(),
                     now,
-                    target.status().equals("AVAILABLE") ? now : null));
+                    target.status() == DeliveryStatus.AVAILABLE ? now : null));
         }
         int accepted = (int)
                 results.stream().filter(r -> r.status().equals("ACCEPTED")).count();
@@ -332,7 +333,7 @@ public class IntakeService {
             events.publishEvent(new ExchangeEvents.DeliveriesQueued(batchId, mode.name(), queuedNow, now));
             Map<String, List<ExchangeEvents.Delivery>> inMailboxes = new java.util.LinkedHashMap<>();
             for (int i = 0; i < rows.size(); i++) {
-                if (rows.get(i).status().equals("AVAILABLE")) {
+                if (rows.get(i).status() == DeliveryStatus.AVAILABLE) {
                     inMailboxes
                             .computeIfAbsent(rows.get(i).demanderUscc(), k -> new ArrayList<>())
                             .add(queuedNow.get(i));
@@ -469,11 +470,11 @@ public class IntakeService {
          * a mailbox — the mailbox is the hub's own store, so the intake's commit delivers it and no
          * dispatcher pass is needed; PENDING for the dispatcher otherwise.
          */
-        String status() {
+        DeliveryStatus status() {
             if (pinProblem != null) {
-                return "DEAD";
+                return DeliveryStatus.DEAD;
             }
-            return endpoint.kind() == EndpointKind.MAILBOX ? "AVAILABLE" : "PENDING";
+            return endpoint.kind() == EndpointKind.MAILBOX ? DeliveryStatus.AVAILABLE : DeliveryStatus.PENDING;
         }
 
         /** The granted fields and their masking, as the ledger records them: "name:NAME,school:NONE". */

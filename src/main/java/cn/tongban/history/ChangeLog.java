@@ -32,6 +32,18 @@ public class ChangeLog {
 
     /** Records a change; {@code before} is null for a creation, {@code after} null for a removal. */
     public void record(String actor, String entityType, String entityId, String action, Object before, Object after) {
+        record(actor, entityType, entityId, action, before, after, null);
+    }
+
+    /** Records a change made for a stated reason (an operator's action), which the ledger keeps too. */
+    public void record(
+            String actor,
+            String entityType,
+            String entityId,
+            String action,
+            Object before,
+            Object after,
+            String reason) {
         java.time.Instant at = clock.instant();
         String afterJson = after == null ? null : json.writeValueAsString(after);
         events.publishEvent(new ChangeRecorded(
@@ -44,6 +56,7 @@ public class ChangeLog {
                         : java.util.HexFormat.of()
                                 .formatHex(cn.tongban.signing.Sm3.digest(
                                         afterJson.getBytes(java.nio.charset.StandardCharsets.UTF_8))),
+                reason,
                 at));
         jdbc.sql("""
                         insert into catalog_change (at, actor, entity_type, entity_id, action, before, after)
@@ -66,6 +79,7 @@ public class ChangeLog {
             String entityId,
             String action,
             String afterDigest,
+            String reason,
             java.time.Instant at) {}
 
     public List<Change> changes(String entityType, String entityId, int limit) {

@@ -78,6 +78,25 @@ public class Ledger {
         return store.lastSeal().map(LedgerSeal::toSeq).orElse(0L);
     }
 
+    /**
+     * How far sealing lags: events committed after the last seal, and when that seal was made
+     * (null before the first). Operators watch it; a sealer that stopped shows as a growing lag.
+     */
+    public record SealLag(long unsealedEvents, Instant lastSealedAt) {}
+
+    public SealLag sealLag() {
+        long committed = store.head().seq();
+        Optional<LedgerSeal> last = store.lastSeal();
+        return new SealLag(
+                committed - last.map(LedgerSeal::toSeq).orElse(0L),
+                last.map(s -> Instant.parse(s.sealedAt())).orElse(null));
+    }
+
+    /** The longest the sealer waits before sealing what is committed. */
+    public Duration sealPeriod() {
+        return properties.sealPeriod();
+    }
+
     private Optional<LedgerSeal> seal(boolean now) {
         if (!now && !store.trySealLock()) {
             return Optional.empty();

@@ -184,6 +184,15 @@ class LedgerRecorder {
     }
 
     @EventListener
+    void on(ExchangeEvents.DeliveriesReplayed e) {
+        recordGroups(
+                e.deliveries(),
+                d -> "",
+                group -> covering(
+                        e.at(), "DELIVERY_REPLAYED", e.actor(), group, "REQUEUED", d -> null, "reason", e.reason()));
+    }
+
+    @EventListener
     void on(ExchangeEvents.QueryAnswered e) {
         record(List.of(new LedgerEntry(
                 e.at(),
@@ -218,7 +227,7 @@ class LedgerRecorder {
                 null,
                 null,
                 e.afterDigest(),
-                details("entity", e.entityId()))));
+                details("entity", e.entityId(), "reason", e.reason()))));
     }
 
     /** An entry about delivery {@code d} alone, or, with leaves, about the group {@code d} opens. */

@@ -147,7 +147,7 @@ class ExchangeIT {
         Api ops = Api.at(port).as("ops");
         JsonNode dead = await().atMost(Duration.ofSeconds(20)).until(() -> deadFor(ops, "D-1"), d -> d != null);
         assertThat(dead.get("attempts").asInt()).isEqualTo(3);
-        assertThat(dead.get("lastError").asString()).isEqualTo("webhook answered 500");
+        assertThat(dead.get("lastError").asString()).isEqualTo("the endpoint answered HTTP 500");
         assertThat(notary.admin().get("/api/exchange/dead-letters").body()).contains("D-1");
         assertThat(insurer.admin()
                         .post("/api/exchange/dead-letters/" + dead.get("id").asLong() + "/replay", Map.of())

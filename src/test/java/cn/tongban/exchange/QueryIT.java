@@ -187,11 +187,15 @@ class QueryIT {
         assertThat(millis.get("audit")).isPositive().isLessThanOrEqualTo(millis.get("hub"));
         assertThat(millis.get("total")).isCloseTo(millis.get("hub") + millis.get("supplier"), within(0.0015));
         // The operators see the same split per resource.
-        JsonNode hub = demander.admin()
-                .get("/actuator/metrics/tongban.query.hub?tag=resource:" + code)
+        Api ops = Api.at(port).as("ops");
+        JsonNode hub = ops.get("/actuator/metrics/tongban.query.hub?tag=resource:" + code)
                 .json();
-        JsonNode supplierTimer = demander.admin()
-                .get("/actuator/metrics/tongban.query.supplier?tag=resource:" + code)
+        assertThat(demander.admin()
+                        .get("/actuator/metrics/tongban.query.hub?tag=resource:" + code)
+                        .status())
+                .as("metrics are for operators") // #12
+                .isEqualTo(403);
+        JsonNode supplierTimer = ops.get("/actuator/metrics/tongban.query.supplier?tag=resource:" + code)
                 .json();
         assertThat(count(hub)).isEqualTo(1);
         assertThat(count(supplierTimer)).isEqualTo(1);

@@ -1,5 +1,6 @@
 package cn.tongban.exchange.internal;
 
+import cn.tongban.exchange.DeliveryStatus;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -60,6 +61,7 @@ public class ExchangeStore {
             UUID agreementId,
             String resourceCode,
             String demanderUscc,
+            UUID endpointId,
             String endpointKind,
             String endpointAddress,
             String orderKey,
@@ -73,7 +75,7 @@ public class ExchangeStore {
             byte[] recordSignature,
             byte[] payloadCipher,
             String keyId,
-            String status,
+            DeliveryStatus status,
             int attempts,
             Instant nextAttemptAt,
             String lastError,
@@ -160,8 +162,8 @@ public class ExchangeStore {
                 insert into delivery (idempotency_key, batch_id, agreement_id, resource_code, demander_uscc, endpoint_kind,
                                       endpoint_address, order_key, source_record_id, service_item_code, purpose, issued_at,
                                       schema_fingerprint, leaf_index, record_signature, payload_cipher, key_id, status, attempts,
-                                      next_attempt_at, created_at, last_error, person_ref, delivered_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)
+                                      next_attempt_at, created_at, last_error, person_ref, delivered_at, endpoint_id)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)
                 on conflict (idempotency_key) do nothing""", rows, 1000, (ps, d) -> {
             ps.setString(1, d.idempotencyKey());
             ps.setObject(2, d.batchId());
@@ -184,12 +186,13 @@ public class ExchangeStore {
             ps.setBytes(15, d.recordSignature());
             ps.setBytes(16, d.payloadCipher());
             ps.setString(17, d.keyId());
-            ps.setString(18, d.status());
+            ps.setString(18, d.status().name());
             ps.setTimestamp(19, Timestamp.from(d.nextAttemptAt()));
             ps.setTimestamp(20, Timestamp.from(d.createdAt()));
             ps.setString(21, d.lastError());
             ps.setString(22, d.personRef());
             ps.setTimestamp(23, d.deliveredAt() == null ? null : Timestamp.from(d.deliveredAt()));
+            ps.setObject(24, d.endpointId());
         });
         int inserted = 0;
         for (int[] batch : counts) {
@@ -202,15 +205,19 @@ public class ExchangeStore {
     }
 
     /**
-     * Claims due deliveries, oldest first, and leaves out any whose person has an earlier delivery
-     * to the same endpoint still pending outside the claim (backing off, or claimed elsewhere):
-     * that keeps each person's records in order. Two cheap queries instead of an anti-join per row.
+     * Claims one endpoint's due deliveries, oldest first, and leases them until {@code leaseUntil}
+     * (their next attempt moves there, so no other claim takes them while they are sent, and a
+     * crash before they are marked sends them again after the lease). Leaves out any whose person
+     * has an earlier delivery to the endpoint still pending outside the claim (backing off,
+     * leased, or claimed elsewhere): that keeps each person's records in order. Two cheap queries
+     * instead of an anti-join per row.
      */
-    public List<DeliveryRow> claimDue(Instant now, int limit) {
+    public List<DeliveryRow> claimDue(UUID endpointId, Instant now, int limit, Instant leaseUntil) {
         List<DeliveryRow> claimed = jdbc.sql("""
-                        select * from delivery where status = 'PENDING' and next_attempt_at <= ?
+                        select * from delivery
+                        where endpoint_id = ? and status = 'PENDING' and next_attempt_at <= ?
                         order by id limit ? for update skip locked""")
-                .params(Timestamp.from(now), limit)
+                .params(endpointId, Timestamp.from(now), limit)
                 .query(ExchangeStore::delivery)
                 .list();
         if (claimed.isEmpty()) {
@@ -218,43 +225,42 @@ public class ExchangeStore {
         }
         java.util.Map<String, Long> firstClaimed = new java.util.HashMap<>();
         for (DeliveryRow row : claimed) {
-            firstClaimed.merge(
-                    lane(row.demanderUscc(), row.endpointKind(), row.endpointAddress(), row.orderKey()),
-                    row.id(),
-                    Math::min);
+            firstClaimed.merge(row.orderKey(), row.id(), Math::min);
         }
         java.util.Map<String, Long> firstPending = new java.util.HashMap<>();
         jdbc.sql("""
-                        select demander_uscc, endpoint_kind, endpoint_address, order_key, min(id) from delivery
-                        where status = 'PENDING' and order_key = any(?) group by 1, 2, 3, 4""")
-                .param(claimed.stream().map(DeliveryRow::orderKey).distinct().toArray(String[]::new))
+                        select order_key, min(id) from delivery
+                        where status = 'PENDING' and order_key = any(?) and endpoint_id = ? group by 1""")
+                .params(firstClaimed.keySet().toArray(String[]::new), endpointId)
                 .query(rs -> {
-                    firstPending.put(
-                            lane(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)), rs.getLong(5));
+                    firstPending.put(rs.getString(1), rs.getLong(2));
                 });
-        return claimed.stream()
-                .filter(row -> {
-                    String lane = lane(row.demanderUscc(), row.endpointKind(), row.endpointAddress(), row.orderKey());
-                    return firstPending.getOrDefault(lane, row.id()) >= firstClaimed.get(lane);
-                })
+        List<DeliveryRow> inOrder = claimed.stream()
+                .filter(row -> firstPending.getOrDefault(row.orderKey(), row.id()) >= firstClaimed.get(row.orderKey()))
                 .toList();
+        if (!inOrder.isEmpty()) {
+            jdbc.sql("update delivery set next_attempt_at = ? where id = any(?)")
+                    .params(Timestamp.from(leaseUntil), ids(inOrder))
+                    .update();
+        }
+        return inOrder;
     }
 
-    private static String lane(String demander, String kind, String address, String orderKey) {
-        return demander + "|" + kind + "|" + address + "|" + orderKey;
+    private static Long[] ids(List<DeliveryRow> rows) {
+        return rows.stream().map(DeliveryRow::id).toArray(Long[]::new);
     }
 
-    public void markDelivered(List<Long> ids, String status, Instant at) {
+    public void markDelivered(List<Long> ids, DeliveryStatus status, Instant at) {
         jdbc.sql(
                         "update delivery set status = ?, delivered_at = ?, attempts = attempts + 1, last_error = null where id = any(?)")
-                .params(status, Timestamp.from(at), ids.toArray(Long[]::new))
+                .params(status.name(), Timestamp.from(at), ids.toArray(Long[]::new))
                 .update();
     }
 
     /** Records a failed attempt for deliveries that share its outcome (one statement, however many). */
-    public void markFailed(List<Long> ids, String status, int attempts, Instant nextAttempt, String error) {
+    public void markFailed(List<Long> ids, DeliveryStatus status, int attempts, Instant nextAttempt, String error) {
         jdbc.sql("update delivery set status = ?, attempts = ?, next_attempt_at = ?, last_error = ? where id = any(?)")
-                .params(status, attempts, Timestamp.from(nextAttempt), error, ids.toArray(Long[]::new))
+                .params(status.name(), attempts, Timestamp.from(nextAttempt), error, ids.toArray(Long[]::new))
                 .update();
     }
 
@@ -265,11 +271,11 @@ public class ExchangeStore {
                 .optional();
     }
 
-    public List<DeliveryRow> deliveriesOf(String demanderUscc, String status, long afterId, int limit) {
+    public List<DeliveryRow> deliveriesOf(String demanderUscc, DeliveryStatus status, long afterId, int limit) {
         return jdbc.sql("""
                         select * from delivery where (cast(? as text) is null or demander_uscc = ?) and status = ? and id > ?
                         order by id limit ?""")
-                .params(demanderUscc, demanderUscc, status, afterId, limit)
+                .params(demanderUscc, demanderUscc, status.name(), afterId, limit)
                 .query(ExchangeStore::delivery)
                 .list();
     }
@@ -299,6 +305,51 @@ public class ExchangeStore {
         return jdbc.sql("""
                         update delivery set status = 'PENDING', attempts = 0, next_attempt_at = ?, last_error = null
                         where id = ? and status = 'DEAD'""").params(Timestamp.from(now), id).update();
+    }
+
+    /** Puts every dead letter of one endpoint back in its outbox; returns those replayed. */
+    public List<DeliveryRow> replayEndpoint(UUID endpointId, Instant now) {
+        return jdbc.sql("""
+                        update delivery set status = 'PENDING', attempts = 0, next_attempt_at = ?, last_error = null
+                        where endpoint_id = ? and status = 'DEAD' returning *""")
+                .params(Timestamp.from(now), endpointId)
+                .query(ExchangeStore::delivery)
+                .list();
+    }
+
+    /** Dead-letters what an endpoint still had pending when it left the catalog; returns those rows. */
+    public List<DeliveryRow> deadLetterPending(UUID endpointId, String reason) {
+        return jdbc.sql("""
+                        update delivery set status = 'DEAD', last_error = ?
+                        where endpoint_id = ? and status = 'PENDING' returning *""")
+                .params(reason, endpointId)
+                .query(ExchangeStore::delivery)
+                .list();
+    }
+
+    /** What waits for one endpoint: pending deliveries, the oldest one's creation, and dead letters. */
+    public record EndpointBacklog(UUID endpointId, long pending, Instant oldestPending, long dead) {}
+
+    public java.util.Map<UUID, EndpointBacklog> endpointBacklogs() {
+        java.util.Map<UUID, EndpointBacklog> backlogs = new java.util.HashMap<>();
+        jdbc.sql("""
+                        select endpoint_id, count(*) filter (where status = 'PENDING'),
+                               min(created_at) filter (where status = 'PENDING'), count(*) filter (where status = 'DEAD')
+                        from delivery where status in ('PENDING', 'DEAD') and endpoint_id is not null
+                        group by endpoint_id""").query(rs -> {
+            UUID id = rs.getObject(1, UUID.class);
+            Timestamp oldest = rs.getTimestamp(3);
+            backlogs.put(
+                    id,
+                    new EndpointBacklog(id, rs.getLong(2), oldest == null ? null : oldest.toInstant(), rs.getLong(4)));
+        });
+        return backlogs;
+    }
+
+    public long heldInQuarantine() {
+        return jdbc.sql("select count(*) from quarantine where status = 'HELD'")
+                .query(Long.class)
+                .single();
     }
 
     public List<DeliveryRow> bySource(String resourceCode, String sourceRecordId) {
@@ -353,6 +404,7 @@ public class ExchangeStore {
                 rs.getObject("agreement_id", UUID.class),
                 rs.getString("resource_code"),
                 rs.getString("demander_uscc"),
+                rs.getObject("endpoint_id", UUID.class),
                 rs.getString("endpoint_kind"),
                 rs.getString("endpoint_address"),
                 rs.getString("order_key"),
@@ -366,7 +418,7 @@ public class ExchangeStore {
                 rs.getBytes("record_signature"),
                 rs.getBytes("payload_cipher"),
                 rs.getString("key_id"),
-                rs.getString("status"),
+                DeliveryStatus.valueOf(rs.getString("status")),
                 rs.getInt("attempts"),
                 rs.getTimestamp("next_attempt_at").toInstant(),
                 rs.getString("last_error"),

@@ -38,6 +38,9 @@ class SecurityConfiguration {
                                 "/swagger-ui.html",
                                 "/error")
                         .permitAll()
+                        // Metrics name participants and routes: for operators and administrators.
+                        .requestMatchers("/actuator/**", "/api/ops/**")
+                        .hasAnyRole("OPERATOR", "PLATFORM_ADMIN")
                         .anyRequest()
                         .authenticated())
                 .httpBasic(basic -> basic.authenticationEntryPoint((request, response, e) -> problem(

@@ -1,0 +1,87 @@
+package cn.tongban.exchange;
+
+import cn.tongban.exchange.internal.RouteControlStore;
+import cn.tongban.history.ChangeLog;
+import cn.tongban.security.Actor;
+import cn.tongban.web.ApiException;
+import java.time.Clock;
+import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * 线路维护: an operator suspends a partner's route (its deliveries queue in the outbox, its
+ * intake waits at the source; nothing is lost) and resumes it. The decision is kept, so a
+ * suspended route starts suspended after a restart, and each one lands in the ledger with who and why.
+ */
+@Service
+public class RouteControls {
+
+    private final CamelContext camel;
+    private final RouteControlStore store;
+    private final ChangeLog changes;
+    private final Clock clock;
+
+    RouteControls(CamelContext camel, RouteControlStore store, ChangeLog changes, Clock clock) {
+        this.camel = camel;
+        this.store = store;
+        this.changes = changes;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public void suspend(String routeId, Actor actor, String reason) throws Exception {
+        Route route = partnerRoute(routeId);
+        store.save(routeId, true, reason, actor.name(), clock.instant());
+        changes.record(actor.name(), "route", routeId, "suspended", null, Map.of("suspended", true), reason);
+        camel.getRouteController().suspendRoute(route.getRouteId());
+    }
+
+    @Transactional
+    public void resume(String routeId, Actor actor, String reason) throws Exception {
+        Route route = partnerRoute(routeId);
+        store.save(routeId, false, reason, actor.name(), clock.instant());
+        changes.record(actor.name(), "route", routeId, "resumed", null, Map.of("suspended", false), reason);
+        camel.getRouteController().resumeRoute(route.getRouteId());
+    }
+
+    /** Suspends a just-created route when operators had suspended it (called by whoever creates it). */
+    void applyTo(String routeId) throws Exception {
+        if (store.suspended().contains(routeId)) {
+            camel.getRouteController().suspendRoute(routeId);
+        }
+    }
+
+    public boolean suspended(String routeId) {
+        return camel.getRouteController().getRouteStatus(routeId) == ServiceStatus.Suspended;
+    }
+
+    /** Only a partner's routes are the operators' to pause: system routes keep the hub itself running. */
+    private Route partnerRoute(String routeId) {
+        Route route = camel.getRoute(routeId);
+        if (route == null || RouteKind.of(routeId) == RouteKind.SYSTEM) {
+            throw ApiException.notFound("route");
+        }
+        return route;
+    }
+
+    /** What a route does: take records in, deliver them, or keep the hub itself running. */
+    public enum RouteKind {
+        INTAKE,
+        DELIVERY,
+        SYSTEM;
+
+        public static RouteKind of(String routeId) {
+            if (routeId.startsWith(DeliveryRoutes.PREFIX)) {
+                return DELIVERY;
+            }
+            if (routeId.startsWith(IntakeChannels.KAFKA_PREFIX) || routeId.startsWith(IntakeChannels.FILE_PREFIX)) {
+                return INTAKE;
+            }
+            return SYSTEM;
+        }
+    }
+}

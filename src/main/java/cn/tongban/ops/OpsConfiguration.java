@@ -1,0 +1,30 @@
+package cn.tongban.ops;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the operators' view into Camel: route meters are fed by an event notifier added before the routes start. */
+@Configuration(proxyBeanMethods = false)
+class OpsConfiguration {
+
+    @Bean
+    CamelRouteMetrics camelRouteMetrics(MeterRegistry registry) {
+        return new CamelRouteMetrics(registry);
+    }
+
+    @Bean
+    CamelContextConfiguration camelRouteMetricsNotifier(CamelRouteMetrics metrics) {
+        return new CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(CamelContext camel) {
+                camel.getManagementStrategy().addEventNotifier(metrics);
+            }
+
+            @Override
+            public void afterApplicationStart(CamelContext camel) {}
+        };
+    }
+}
