@@ -9,6 +9,10 @@ import org.springframework.http.HttpStatus;
  */
 public class ApiException extends RuntimeException {
 
+    /** A request target refused before any controller: by Tomcat or by the security firewall. */
+    public static final FieldProblem REFUSED_PATH =
+            new FieldProblem("path", "allowed-characters", "holds a character or sequence the hub refuses");
+
     private final HttpStatus status;
     private final List<FieldProblem> problems;
 

@@ -14,16 +14,25 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.FieldError;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingRequestHeaderException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.ServletRequestBindingException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
 
 /**
@@ -36,6 +45,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
     static final String TYPE_PREFIX = "urn:tongban:problem:";
+    private static final URI BLANK_TYPE = URI.create("about:blank");
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<Object> apiException(ApiException e) {
@@ -79,14 +89,84 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception e) {
+        return incident(HttpStatus.INTERNAL_SERVER_ERROR, e);
+    }
+
+    /** A server failure: an incident id in the answer, the exception's class (not its message) in the log. */
+    static ResponseEntity<Object> incident(HttpStatusCode status, Throwable e) {
         String incident = UUID.randomUUID().toString();
-        log.error("incident {}: unexpected {}", incident, e.getClass().getName());
+        log.error(
+                "incident {}: unexpected {}",
+                incident,
+                e == null ? "failure" : e.getClass().getName());
         log.debug("incident {}", incident, e);
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(
-                HttpStatus.INTERNAL_SERVER_ERROR, "internal error; quote incident " + incident);
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(status, "internal error; quote incident " + incident);
         body.setType(URI.create(TYPE_PREFIX + "internal"));
         body.setProperty("incident", incident);
-        return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(body);
+        return ResponseEntity.status(status).body(body);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMissingServletRequestParameter(
+            MissingServletRequestParameterException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return refused(HttpStatus.BAD_REQUEST, headers, e.getParameterName(), "required", "is required");
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleServletRequestBindingException(
+            ServletRequestBindingException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        if (e instanceof MissingRequestHeaderException missing) {
+            return refused(HttpStatus.BAD_REQUEST, headers, missing.getHeaderName(), "required", "is required");
+        }
+        return super.handleServletRequestBindingException(e, headers, status, request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpRequestMethodNotSupported(
+            HttpRequestMethodNotSupportedException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        // Not super: it logs every wrong method at WARN, a flood anyone can cause.
+        return refused(
+                HttpStatus.METHOD_NOT_ALLOWED,
+                headers,
+                "method",
+                "supported-method",
+                "must be one of "
+                        + String.join(", ", e.getSupportedMethods() == null ? new String[0] : e.getSupportedMethods()));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(
+            HttpMediaTypeNotSupportedException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return refused(
+                HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                headers,
+                HttpHeaders.CONTENT_TYPE,
+                "supported-media-type",
+                "must be one of " + MediaType.toString(e.getSupportedMediaTypes()));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotAcceptable(
+            HttpMediaTypeNotAcceptableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return refused(
+                HttpStatus.NOT_ACCEPTABLE,
+                headers,
+                HttpHeaders.ACCEPT,
+                "acceptable-media-type",
+                "must accept one of " + MediaType.toString(e.getSupportedMediaTypes()));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleNoResourceFoundException(
+            NoResourceFoundException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        // Spring's detail names the path, which may hold an ID number.
+        return problem(HttpStatus.NOT_FOUND, "no such path", List.of());
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleNoHandlerFoundException(
+            NoHandlerFoundException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return problem(HttpStatus.NOT_FOUND, "no such path", List.of());
     }
 
     @Override
@@ -120,19 +200,42 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.BAD_REQUEST, summary(List.of(problem)), List.of(problem));
     }
 
+    /** Every answer of the base class passes here: a server failure becomes an incident. */
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(
+            Exception e, Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
+        if (statusCode.is5xxServerError()) {
+            return incident(statusCode, e);
+        }
+        return super.handleExceptionInternal(e, body, headers, statusCode, request);
+    }
+
     @Override
     protected ResponseEntity<Object> createResponseEntity(
             Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
-        if (body instanceof ProblemDetail detail && detail.getType().equals(URI.create("about:blank"))) {
-            detail.setType(URI.create(
-                    TYPE_PREFIX + kebab(HttpStatus.valueOf(statusCode.value()).name())));
+        // Since Spring Framework 7 a ProblemDetail's type is null unless set (#12: this NPE'd).
+        if (body instanceof ProblemDetail detail && (detail.getType() == null || BLANK_TYPE.equals(detail.getType()))) {
+            detail.setType(typeOf(statusCode));
         }
         return super.createResponseEntity(body, headers, statusCode, request);
     }
 
+    private static ResponseEntity<Object> refused(
+            HttpStatus status, HttpHeaders headers, String field, String rule, String message) {
+        var problem = new ApiException.FieldProblem(field, rule, message);
+        ResponseEntity<Object> answer = problem(status, summary(List.of(problem)), List.of(problem));
+        return ResponseEntity.status(status).headers(headers).body(answer.getBody());
+    }
+
+    /** {@code urn:tongban:problem:} and the status's name, e.g. {@code not-found}. */
+    static URI typeOf(HttpStatusCode status) {
+        HttpStatus known = HttpStatus.resolve(status.value());
+        return URI.create(TYPE_PREFIX + (known == null ? String.valueOf(status.value()) : kebab(known.name())));
+    }
+
     static ResponseEntity<Object> problem(HttpStatus status, String detail, List<ApiException.FieldProblem> problems) {
         ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
-        body.setType(URI.create(TYPE_PREFIX + kebab(status.name())));
+        body.setType(typeOf(status));
         if (!problems.isEmpty()) {
             body.setProperty("errors", problems);
         }

@@ -1,8 +1,12 @@
 package cn.tongban.security.internal;
 
+import cn.tongban.web.ApiException;
+import cn.tongban.web.ApiException.FieldProblem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
@@ -15,6 +19,7 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * Never anonymous: every API call is authenticated with HTTP Basic (the way Confluent and most
@@ -22,6 +27,8 @@ import org.springframework.security.web.SecurityFilterChain;
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
 
     @Bean
     SecurityFilterChain api(HttpSecurity http) throws Exception {
@@ -60,6 +67,24 @@ class SecurityConfiguration {
     }
 
     /**
+     * The firewall's refusal of a path (an encoded slash, a null character, a semicolon...) is the
+     * client's mistake: a problem naming the path, and no stack trace in the log.
+     */
+    @Bean
+    RequestRejectedHandler rejectedRequests() {
+        return (request, response, e) -> {
+            log.debug("request refused by the firewall");
+            FieldProblem path = ApiException.REFUSED_PATH;
+            problem(
+                    response,
+                    HttpStatus.BAD_REQUEST,
+                    path.field() + ": " + path.message(),
+                    ",\"errors\":[{\"field\":\"" + path.field() + "\",\"rule\":\"" + path.rule() + "\",\"message\":\""
+                            + path.message() + "\"}]");
+        };
+    }
+
+    /**
      * Spring Security's own observations (a timer around each filter) cost a third of a query's
      * CPU and a sixteenth of its garbage; requests are still observed as a whole
      * (http.server.requests). Switching them off here, rather than by a metrics property, also
@@ -88,6 +113,12 @@ class SecurityConfiguration {
 
     private static void problem(jakarta.servlet.http.HttpServletResponse response, HttpStatus status, String detail)
             throws IOException {
+        problem(response, status, detail, "");
+    }
+
+    private static void problem(
+            jakarta.servlet.http.HttpServletResponse response, HttpStatus status, String detail, String errors)
+            throws IOException {
         response.setStatus(status.value());
         response.setContentType("application/problem+json");
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
@@ -99,6 +130,6 @@ class SecurityConfiguration {
                 .write("{\"error_code\":" + (status.value() * 100 + 1) + ",\"type\":\"urn:tongban:problem:"
                         + status.name().toLowerCase().replace('_', '-')
                         + "\",\"title\":\"" + status.getReasonPhrase() + "\",\"status\":" + status.value()
-                        + ",\"detail\":\"" + detail + "\"}");
+                        + ",\"detail\":\"" + detail + "\"" + errors + "}");
     }
 }
