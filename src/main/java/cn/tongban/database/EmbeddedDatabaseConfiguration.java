@@ -42,6 +42,7 @@ class EmbeddedDatabaseConfiguration {
     EmbeddedPostgres embeddedPostgres(EmbeddedProperties properties) throws IOException {
         Path dir = properties.dataDir().toAbsolutePath();
         Files.createDirectories(dir);
+        OrphanedPostmaster.stopIfAny(dir);
         // Stopped by Spring (destroyMethod) after the routes and the pool, not by a JVM shutdown
         // hook of its own that would race them and cut off in-flight transactions.
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()

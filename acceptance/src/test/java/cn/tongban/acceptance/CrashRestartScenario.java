@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * delivering them to a demander's system when the hub and its database are killed (SIGKILL). After
  * the restart the supplier re-sends what it had no answer for, as any at-least-once sender does.
  * Every record is delivered, none is lost, and a record delivered twice carries the same
- * idempotency key both times.
+ * idempotency key both times. Then kill -9 of the hub's JVM alone, which leaves its embedded
+ * PostgreSQL running: the next start stops that orphan and starts, and loses nothing either.
  */
 class CrashRestartScenario {
 
@@ -40,17 +42,10 @@ class CrashRestartScenario {
         Hub hub = Hub.isolated("crash-hub", port, true, settings);
         String url = hub.url;
         String code = "JY-CR-" + ThreadLocalRandom.current().nextInt(1000, 10000);
+        List<Long> leftOver;
         try (DemanderSystem notarySystem = new DemanderSystem()) {
             notarySystem.slow(40);
-            expect(201, call(url, "jy-admin", "/api/catalog/resources", ExchangeScenario.resource(code)));
-            expect(201, call(url, "gz-admin", "/api/catalog/demands", """
-                    {"requesterUscc": "%s", "resourceCode": "%s", "fields": ["certificateNo", "name", "school"],
-                     "serviceItemCode": "GZ-XLGZ-0001", "purpose": "学历核验", "legalBasis": "《中华人民共和国公证法》第二十九条",
-                     "mode": "BATCH", "validFrom": "2026-09-30", "validUntil": "2027-09-29"}
-                    """.formatted(HubScenario.NOTARY_OFFICE, code)));
-            expect(201, call(url, "gz-admin", "/api/catalog/participants/" + HubScenario.NOTARY_OFFICE + "/endpoints", """
-                    {"direction": "DEMAND", "kind": "WEBHOOK", "address": "%s", "resourceCode": "%s"}
-                    """.formatted(notarySystem.url(), code)));
+            openExchange(url, code, notarySystem);
 
             // The supplier pushes in the background and re-sends any batch it got no answer for.
             AtomicInteger acknowledged = new AtomicInteger();
@@ -123,9 +118,58 @@ class CrashRestartScenario {
                     keys.size(),
                     (restarted - down) / 1_000_000_000L,
                     (System.nanoTime() - restarted) / 1_000_000_000L);
+
+            // kill -9 of the JVM alone, right after three more batches are acknowledged.
+            ProcessHandle orphan = pushThenKillTheJvm(hub, code);
+            int early = distinct(notarySystem);
+            down = System.nanoTime();
+            hub = Hub.isolated("crash-hub", port, false, settings);
+            Duration restart = Duration.ofNanos(System.nanoTime() - down);
+            assertRestartedWithoutTheOrphan(hub, orphan, restart);
+            // Minutes, as above: the restarted business clock (tongban.calendar.start-at) starts over,
+            // so deliveries made by the killed run come due only once it catches up.
+            DemanderSystem.eventually(
+                    Duration.ofMinutes(3),
+                    "every acknowledged record delivered",
+                    () -> distinct(notarySystem) == (BATCHES + 3) * BATCH_SIZE);
+            System.out.printf(
+                    "JVM crash test: %d of %d records delivered before the kill; restart took %d s%n",
+                    early - BATCHES * BATCH_SIZE, 3 * BATCH_SIZE, restart.toSeconds());
         } finally {
             hub.stop();
+            leftOver = hub.stopLeftoverPostgres();
         }
+        assertEquals(List.of(), leftOver, "no PostgreSQL is left running on the data directory");
+    }
+
+    /** Three more batches, each acknowledged, then SIGKILL of the JVM; returns its PostgreSQL. */
+    private ProcessHandle pushThenKillTheJvm(Hub hub, String code) throws Exception {
+        for (int b = BATCHES; b < BATCHES + 3; b++) {
+            expect(202, call(hub.url, "jy-admin", "/api/exchange/intake/" + code, batch(b)));
+        }
+        ProcessHandle orphan = hub.killJvm();
+        assertTrue(orphan.isAlive(), "the embedded PostgreSQL outlives the killed JVM, as in a real crash");
+        return orphan;
+    }
+
+    private static void assertRestartedWithoutTheOrphan(Hub hub, ProcessHandle orphan, Duration restart) {
+        assertTrue(restart.compareTo(Duration.ofSeconds(60)) < 0, "restarted in " + restart);
+        assertTrue(
+                hub.postmasters().stream().noneMatch(p -> p.pid() == orphan.pid()),
+                "the orphaned PostgreSQL was stopped");
+    }
+
+    /** The education bureau publishes the resource; the notary office demands it by webhook. */
+    private void openExchange(String url, String code, DemanderSystem notarySystem) throws Exception {
+        expect(201, call(url, "jy-admin", "/api/catalog/resources", ExchangeScenario.resource(code)));
+        expect(201, call(url, "gz-admin", "/api/catalog/demands", """
+                {"requesterUscc": "%s", "resourceCode": "%s", "fields": ["certificateNo", "name", "school"],
+                 "serviceItemCode": "GZ-XLGZ-0001", "purpose": "学历核验", "legalBasis": "《中华人民共和国公证法》第二十九条",
+                 "mode": "BATCH", "validFrom": "2026-09-30", "validUntil": "2027-09-29"}
+                """.formatted(HubScenario.NOTARY_OFFICE, code)));
+        expect(201, call(url, "gz-admin", "/api/catalog/participants/" + HubScenario.NOTARY_OFFICE + "/endpoints", """
+                {"direction": "DEMAND", "kind": "WEBHOOK", "address": "%s", "resourceCode": "%s"}
+                """.formatted(notarySystem.url(), code)));
     }
 
     private static int distinct(DemanderSystem system) {

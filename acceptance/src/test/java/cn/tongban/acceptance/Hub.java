@@ -155,6 +155,42 @@ final class Hub {
         }
     }
 
+    /**
+     * Kills only the JVM (SIGKILL), as kill -9 or the OOM killer does, and returns its embedded
+     * PostgreSQL: a separate process that a real crash leaves running as an orphan.
+     */
+    ProcessHandle killJvm() throws InterruptedException {
+        List<ProcessHandle> database = postmasters();
+        if (database.size() != 1) {
+            throw new IllegalStateException("expected one PostgreSQL on " + dataDir + ", found " + database.size());
+        }
+        process.destroyForcibly().waitFor();
+        return database.get(0);
+    }
+
+    /** The PostgreSQL servers running on this hub's data directory, found by their command line. */
+    List<ProcessHandle> postmasters() {
+        String dir = dataDir.toString();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false))
+                .filter(p -> p.info().arguments().map(a -> List.of(a).contains(dir)).orElse(false))
+                .toList();
+    }
+
+    /** Stops any PostgreSQL still running on this hub's data directory; returns their pids. */
+    List<Long> stopLeftoverPostgres() {
+        List<ProcessHandle> left = postmasters();
+        left.forEach(ProcessHandle::destroy);
+        for (ProcessHandle postmaster : left) {
+            try {
+                postmaster.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception notYet) {
+                // reported through the pids
+            }
+        }
+        return left.stream().map(ProcessHandle::pid).toList();
+    }
+
     private void awaitHealthy(Duration limit) {
         HttpClient http = HttpClient.newHttpClient();
         Instant deadline = Instant.now().plus(limit);
