@@ -101,6 +101,7 @@ public class DeliveryRoutes {
                 start(endpoint);
             }
         }
+        controls.reconcile(lanes.values().stream().map(DeliveryLane::routeId).toList());
     }
 
     private void start(Endpoint endpoint) throws Exception {

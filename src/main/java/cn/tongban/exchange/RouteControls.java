@@ -55,6 +55,25 @@ public class RouteControls {
         }
     }
 
+    /**
+     * Brings these routes' Camel state in line with what operators decided, wherever they decided
+     * it (another hub instance, before a restart). The claims already obey the stored decision.
+     */
+    void reconcile(java.util.Collection<String> routeIds) throws Exception {
+        java.util.Set<String> suspended = store.suspended();
+        for (String id : routeIds) {
+            ServiceStatus status = camel.getRouteController().getRouteStatus(id);
+            if (status == null) {
+                continue;
+            }
+            if (suspended.contains(id) && status.isStarted()) {
+                camel.getRouteController().suspendRoute(id);
+            } else if (!suspended.contains(id) && status.isSuspended()) {
+                camel.getRouteController().resumeRoute(id);
+            }
+        }
+    }
+
     public boolean suspended(String routeId) {
         return camel.getRouteController().getRouteStatus(routeId) == ServiceStatus.Suspended;
     }

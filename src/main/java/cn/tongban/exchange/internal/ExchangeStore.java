@@ -210,14 +210,16 @@ public class ExchangeStore {
      * crash before they are marked sends them again after the lease). Leaves out any whose person
      * has an earlier delivery to the endpoint still pending outside the claim (backing off,
      * leased, or claimed elsewhere): that keeps each person's records in order. Two cheap queries
-     * instead of an anti-join per row.
+     * instead of an anti-join per row. Nothing is claimed while operators have the endpoint's route
+     * suspended, on whichever hub instance they did it.
      */
     public List<DeliveryRow> claimDue(UUID endpointId, Instant now, int limit, Instant leaseUntil) {
         List<DeliveryRow> claimed = jdbc.sql("""
                         select * from delivery
                         where endpoint_id = ? and status = 'PENDING' and next_attempt_at <= ?
+                          and not exists (select 1 from route_control c where c.route_id = ? and c.suspended)
                         order by id limit ? for update skip locked""")
-                .params(endpointId, Timestamp.from(now), limit)
+                .params(endpointId, Timestamp.from(now), "deliver-" + endpointId, limit)
                 .query(ExchangeStore::delivery)
                 .list();
         if (claimed.isEmpty()) {

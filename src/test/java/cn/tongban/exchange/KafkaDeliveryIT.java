@@ -1,0 +1,196 @@
+package cn.tongban.exchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import cn.tongban.identifier.SyntheticIdentifiers;
+import cn.tongban.support.Api;
+import cn.tongban.support.HubTest;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Kafka delivery through its route (#12), against a real in-process broker: the projected record
+ * in the Confluent wire format under the topic's registered schema, the signed envelope in a
+ * header, a person's records in order on one partition.
+ */
+@HubTest
+@DirtiesContext // its Kafka producer must not outlive the broker
+@TestPropertySource(
+        properties = {
+            "tongban.exchange.max-attempts=1000",
+            "tongban.exchange.webhook-timeout=2s",
+            "tongban.exchange.breaker-calls=2",
+            "tongban.exchange.breaker-open-for=1s"
+        })
+class KafkaDeliveryIT {
+
+    static int brokerPort;
+    static EmbeddedKafkaKraftBroker kafka;
+
+    @DynamicPropertySource
+    static void brokers(DynamicPropertyRegistry registry) throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            brokerPort = socket.getLocalPort();
+        }
+        kafka = broker();
+        registry.add("tongban.exchange.kafka-bootstrap-servers", kafka::getBrokersAsString);
+    }
+
+    /** A broker on the same port each time, so the hub finds it again after an outage. */
+    static EmbeddedKafkaKraftBroker broker() {
+        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
+        broker.kafkaPorts(brokerPort);
+        broker.afterPropertiesSet();
+        return broker;
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        kafka.destroy();
+    }
+
+    @LocalServerPort
+    int port;
+
+    ExchangeProvince province;
+    String topic;
+    String route;
+
+    @BeforeEach
+    void province() {
+        province = new ExchangeProvince(port);
+        topic = "deliver." + province.code;
+        String endpoint = province.endpoint(province.insurer, "DEMAND", "KAFKA_TOPIC", topic, null)
+                .json()
+                .get("id")
+                .asString();
+        route = DeliveryRoutes.PREFIX + endpoint;
+    }
+
+    @AfterEach
+    void close() {
+        province.close();
+    }
+
+    @Test
+    void s01_recordsArriveInTheWireFormatWithTheirEnvelopeInOrderPerPerson() {
+        String person = SyntheticIdentifiers.idNumber(province.random, "430102", LocalDate.of(1991, 1, 1));
+        push(person, 1, 3);
+        List<ConsumerRecord<String, byte[]>> first =
+                await().atMost(Duration.ofSeconds(30)).until(() -> read(), r -> r.size() == 3);
+        checkWireFormat(first);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Api.at(port)
+                                .as("ops")
+                                .get("/api/ops/routes/" + route)
+                                .json()
+                                .get("delivered")
+                                .asLong()
+                        == 3);
+    }
+
+    private void checkWireFormat(List<ConsumerRecord<String, byte[]>> records) {
+        assertThat(records)
+                .extracting(ConsumerRecord::partition)
+                .as("one person, one partition")
+                .containsOnly(records.get(0).partition());
+        assertThat(records)
+                .extracting(r -> envelope(r).get("sourceRecordId").asString())
+                .containsExactly("K-1", "K-2", "K-3");
+        for (ConsumerRecord<String, byte[]> record : records) {
+            ByteBuffer value = ByteBuffer.wrap(record.value());
+            assertThat(value.get()).as("Confluent magic byte").isZero();
+            int schemaId = value.getInt();
+            JsonNode schema = Api.at(port)
+                    .as("admin")
+                    .get("/registry/schemas/ids/" + schemaId)
+                    .json();
+            Schema writer = new Schema.Parser().parse(schema.get("schema").asString());
+            GenericRecord decoded = decode(writer, record.value());
+            assertThat(ExchangeProvince.fields(Api.json(decoded.toString())))
+                    .as("exactly the granted fields")
+                    .containsExactly("certificateNo", "mobile");
+            assertThat(decoded.get("mobile").toString()).isEqualTo("138****5678");
+            JsonNode envelope = envelope(record);
+            assertThat(envelope.has("record"))
+                    .as("the record travels as the value, not in the header")
+                    .isFalse();
+            assertThat(envelope.at("/signature/mode").asString()).isEqualTo("BATCH");
+            assertThat(header(record, "tongban-idempotency-key")).hasSize(64);
+        }
+    }
+
+    private void push(String person, int from, int to) {
+        List<Map<String, Object>> records = new ArrayList<>();
+        for (int i = from; i <= to; i++) {
+            records.add(ExchangeProvince.record("K-" + i, "周九", person));
+        }
+        Api.Reply pushed =
+                province.supplierSystem.post("/api/exchange/intake/" + province.code, Map.of("records", records));
+        assertThat(pushed.status()).as(pushed.toString()).isEqualTo(202);
+    }
+
+    /** Everything on the topic from the start, read by a fresh consumer group. */
+    private List<ConsumerRecord<String, byte[]>> read() {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + System.nanoTime());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            while (System.nanoTime() < until) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    private static JsonNode envelope(ConsumerRecord<String, byte[]> record) {
+        return Api.json(header(record, "tongban-envelope"));
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    private static GenericRecord decode(Schema writer, byte[] framed) {
+        try {
+            return new GenericDatumReader<GenericRecord>(writer)
+                    .read(null, DecoderFactory.get().binaryDecoder(framed, 5, framed.length - 5, null));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
