@@ -188,7 +188,7 @@ public class Deliveries {
                 properties.signingMode(),
                 actor);
         IntakeService.RecordResult outcome = result.results().get(0);
-        if (!outcome.status().equals("ACCEPTED")) {
+        if (outcome.status() != IntakeService.RecordStatus.ACCEPTED) {
             throw new ApiException(
                     HttpStatus.UNPROCESSABLE_CONTENT, "the corrected record still fails validation", outcome.reasons());
         }

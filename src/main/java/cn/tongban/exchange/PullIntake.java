@@ -41,6 +41,9 @@ import tools.jackson.databind.json.JsonMapper;
 @Component("pullIntake")
 public class PullIntake {
 
+    /** The route that runs the pulls (routes/intake-channels.camel.yaml). */
+    static final String ROUTE = "intake-pull";
+
     private static final Logger log = LoggerFactory.getLogger(PullIntake.class);
     /** A poll stops after this many pages and goes on at the next check, so one feed cannot starve the rest. */
     static final int MAX_PAGES_PER_POLL = 50;

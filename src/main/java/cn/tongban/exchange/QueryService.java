@@ -211,7 +211,7 @@ public class QueryService {
                 k -> new Plan(Projection.of(schema, grant.fields())));
         Projection projection = plan.projection();
         GenericRecord projected = projection.apply(read.record());
-        byte[] avro = IntakeService.avro(projection.schema(), projected);
+        byte[] avro = IntakePipeline.avro(projection.schema(), projected);
         String schemaText = plan.schemaText();
         String issuedAt = clock.instant().toString();
         String deliveryId = UUID.randomUUID().toString();

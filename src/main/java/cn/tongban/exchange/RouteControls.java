@@ -34,18 +34,28 @@ public class RouteControls {
 
     @Transactional
     public void suspend(String routeId, Actor actor, String reason) throws Exception {
-        Route route = partnerRoute(routeId);
-        store.save(routeId, true, reason, actor.name(), clock.instant());
-        changes.record(actor.name(), "route", routeId, "suspended", null, Map.of("suspended", true), reason);
-        camel.getRouteController().suspendRoute(route.getRouteId());
+        decide(routeId, true, actor, reason);
+        camel.getRouteController().suspendRoute(routeId);
     }
 
     @Transactional
     public void resume(String routeId, Actor actor, String reason) throws Exception {
-        Route route = partnerRoute(routeId);
-        store.save(routeId, false, reason, actor.name(), clock.instant());
-        changes.record(actor.name(), "route", routeId, "resumed", null, Map.of("suspended", false), reason);
-        camel.getRouteController().resumeRoute(route.getRouteId());
+        decide(routeId, false, actor, reason);
+        camel.getRouteController().resumeRoute(routeId);
+    }
+
+    /** Keeps the decision (so every instance and the next start obey it) and records it with who and why. */
+    private void decide(String routeId, boolean suspended, Actor actor, String reason) {
+        partnerRoute(routeId);
+        store.save(routeId, suspended, reason, actor.name(), clock.instant());
+        changes.record(
+                actor.name(),
+                "route",
+                routeId,
+                suspended ? "suspended" : "resumed",
+                null,
+                Map.of("suspended", suspended),
+                reason);
     }
 
     /** Suspends a just-created route when operators had suspended it (called by whoever creates it). */
@@ -78,16 +88,16 @@ public class RouteControls {
         return camel.getRouteController().getRouteStatus(routeId) == ServiceStatus.Suspended;
     }
 
-    /** Only a partner's routes are the operators' to pause: system routes keep the hub itself running. */
+    /** Only a partner's routes are the operators' to pause: the hub's own keep it running. */
     private Route partnerRoute(String routeId) {
         Route route = camel.getRoute(routeId);
-        if (route == null || RouteKind.of(routeId) == RouteKind.SYSTEM) {
+        if (route == null || !RouteKind.servesPartner(routeId)) {
             throw ApiException.notFound("route");
         }
         return route;
     }
 
-    /** What a route does: take records in, deliver them, or keep the hub itself running. */
+    /** What a route does: take records in ({@code intake-…}), deliver them ({@code deliver-…}), or keep the hub running. */
     public enum RouteKind {
         INTAKE,
         DELIVERY,
@@ -97,10 +107,21 @@ public class RouteControls {
             if (routeId.startsWith(DeliveryRoutes.PREFIX)) {
                 return DELIVERY;
             }
-            if (routeId.startsWith(IntakeChannels.KAFKA_PREFIX) || routeId.startsWith(IntakeChannels.FILE_PREFIX)) {
-                return INTAKE;
-            }
-            return SYSTEM;
+            return routeId.startsWith("intake-") ? INTAKE : SYSTEM;
+        }
+
+        /** A route of one partner's endpoint: a delivery route, a Kafka topic or a drop directory. */
+        public static boolean servesPartner(String routeId) {
+            return routeId.startsWith(DeliveryRoutes.PREFIX)
+                    || routeId.startsWith(IntakeChannels.KAFKA_PREFIX)
+                    || routeId.startsWith(IntakeChannels.FILE_PREFIX);
+        }
+
+        /** The routes that take records from partners' systems, which maintenance holds back. */
+        public static boolean takesRecordsIn(String routeId) {
+            return routeId.startsWith(IntakeChannels.KAFKA_PREFIX)
+                    || routeId.startsWith(IntakeChannels.FILE_PREFIX)
+                    || routeId.equals(PullIntake.ROUTE);
         }
     }
 }

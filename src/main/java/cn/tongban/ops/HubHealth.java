@@ -64,7 +64,7 @@ class HubHealth {
         };
     }
 
-    /** The intake routes (Kafka topics, file drops, pulls) run; operators' suspensions are shown, not failures. */
+    /** The intake routes (the pipeline, Kafka topics, file drops, pulls) run; operators' suspensions are shown, not failures. */
     @Bean
     HealthIndicator intakePipelineHealthIndicator(CamelContext camel) {
         return () -> {
@@ -76,8 +76,7 @@ class HubHealth {
             Map<String, Object> details = new LinkedHashMap<>();
             boolean up = true;
             for (Route route : camel.getRoutes()) {
-                if (RouteControls.RouteKind.of(route.getRouteId()) == RouteControls.RouteKind.INTAKE
-                        || route.getRouteId().equals("http-pull")) {
+                if (RouteControls.RouteKind.of(route.getRouteId()) == RouteControls.RouteKind.INTAKE) {
                     ServiceStatus status = camel.getRouteController().getRouteStatus(route.getRouteId());
                     details.put(route.getRouteId(), status.name());
                     up &= status.isStarted() || status.isSuspended();

@@ -56,8 +56,8 @@ public class Maintenance {
         gate.close(new IntakeGate.Closure(clock.instant(), actor.name(), reason, retryAfter));
         for (Route route : camel.getRoutes()) {
             String id = route.getRouteId();
-            boolean intake = RouteControls.RouteKind.of(id) == RouteControls.RouteKind.INTAKE || id.equals("http-pull");
-            if (intake && camel.getRouteController().getRouteStatus(id).isStarted()) {
+            if (RouteControls.RouteKind.takesRecordsIn(id)
+                    && camel.getRouteController().getRouteStatus(id).isStarted()) {
                 camel.getRouteController().suspendRoute(id);
                 suspendedByMaintenance.add(id);
             }

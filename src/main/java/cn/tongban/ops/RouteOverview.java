@@ -156,7 +156,7 @@ class RouteOverview {
 
     /** An intake route's id ends in its endpoint's id. */
     private static String endpointOf(String routeId) {
-        if (RouteControls.RouteKind.of(routeId) != RouteKind.INTAKE) {
+        if (!RouteKind.servesPartner(routeId)) {
             return null;
         }
         return routeId.length() > 36 ? routeId.substring(routeId.length() - 36) : null;
