@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import cn.tongban.identifier.SyntheticIdentifiers;
 import cn.tongban.support.Api;
 import cn.tongban.support.HubTest;
+import cn.tongban.support.TcpProxy;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -38,9 +38,9 @@ import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Kafka delivery through its route (#12), against a real in-process broker: the projected record
- * in the Confluent wire format under the topic's registered schema, the signed envelope in a
- * header, a person's records in order on one partition.
+ * Kafka delivery through its route (#12), against a real in-process broker: the record in the
+ * Confluent wire format, the signed envelope in a header, a person's records in order on one
+ * partition; what is pushed while the broker is unreachable waits, then arrives once, in order.
  */
 @HubTest
 @DirtiesContext // its Kafka producer must not outlive the broker
@@ -53,28 +53,28 @@ import tools.jackson.databind.JsonNode;
         })
 class KafkaDeliveryIT {
 
-    static int brokerPort;
+    static TcpProxy proxy;
     static EmbeddedKafkaKraftBroker kafka;
 
+    /**
+     * The hub reaches the broker only through a proxy, which the broker advertises as its address
+     * (the testkit's listener is EXTERNAL, on a port of its choosing): cutting the proxy is an outage
+     * of the same cluster, which keeps its topics and knows the hub's idempotent producer.
+     */
     @DynamicPropertySource
-    static void brokers(DynamicPropertyRegistry registry) throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            brokerPort = socket.getLocalPort();
-        }
-        kafka = broker();
-        registry.add("tongban.exchange.kafka-bootstrap-servers", kafka::getBrokersAsString);
-    }
-
-    /** A broker on the same port each time, so the hub finds it again after an outage. */
-    static EmbeddedKafkaKraftBroker broker() {
-        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
-        broker.kafkaPorts(brokerPort);
-        broker.afterPropertiesSet();
-        return broker;
+    static void brokers(DynamicPropertyRegistry registry) {
+        proxy = new TcpProxy();
+        kafka = new EmbeddedKafkaKraftBroker(1, 1);
+        kafka.brokerProperty("advertised.listeners", "EXTERNAL://" + proxy.address());
+        kafka.afterPropertiesSet();
+        String bound = kafka.getBrokersAsString();
+        proxy.forwardTo(Integer.parseInt(bound.substring(bound.lastIndexOf(':') + 1)));
+        registry.add("tongban.exchange.kafka-bootstrap-servers", proxy::address);
     }
 
     @AfterAll
     static void stopBroker() {
+        proxy.close();
         kafka.destroy();
     }
 
@@ -109,13 +109,52 @@ class KafkaDeliveryIT {
                 await().atMost(Duration.ofSeconds(30)).until(() -> read(), r -> r.size() == 3);
         checkWireFormat(first);
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> Api.at(port)
-                                .as("ops")
-                                .get("/api/ops/routes/" + route)
-                                .json()
-                                .get("delivered")
-                                .asLong()
-                        == 3);
+                .until(() -> route().get("delivered").asLong() == 3);
+    }
+
+    @Test // #12
+    void s02_recordsPushedWhileTheBrokerIsUnreachableWaitAndThenArriveOnceEachInOrder() {
+        String person = SyntheticIdentifiers.idNumber(province.random, "430102", LocalDate.of(1992, 2, 2));
+        push(person, 1, 2);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> route().get("delivered").asLong() == 2);
+
+        proxy.cut();
+        try {
+            push(person, 3, 6);
+            JsonNode down = await().atMost(Duration.ofSeconds(40))
+                    .until(
+                            this::route,
+                            r -> health(r).equals("DOWN") && r.get("backlog").asLong() == 4);
+            assertThat(down.get("delivered").asLong()).as("nothing got through").isEqualTo(2);
+            assertThat(down.at("/lastFailure/detail").asString()).contains("could not be reached");
+        } finally {
+            proxy.restore();
+        }
+
+        JsonNode up = await().atMost(Duration.ofSeconds(30))
+                .until(
+                        this::route,
+                        r -> health(r).equals("UP")
+                                && r.get("backlog").asLong() == 0
+                                && r.get("delivered").asLong() == 6);
+        assertThat(up.get("deadLetters").asLong()).isZero();
+        List<ConsumerRecord<String, byte[]>> records = read();
+        assertThat(records)
+                .extracting(r -> envelope(r).get("sourceRecordId").asString())
+                .as("each record once, in the person's order")
+                .containsExactly("K-1", "K-2", "K-3", "K-4", "K-5", "K-6");
+        assertThat(records)
+                .extracting(r -> header(r, "tongban-idempotency-key"))
+                .doesNotHaveDuplicates();
+    }
+
+    private JsonNode route() {
+        return Api.at(port).as("ops").get("/api/ops/routes/" + route).json();
+    }
+
+    private static String health(JsonNode route) {
+        return route.get("health").asString();
     }
 
     private void checkWireFormat(List<ConsumerRecord<String, byte[]>> records) {
