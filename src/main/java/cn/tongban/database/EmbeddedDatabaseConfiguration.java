@@ -30,11 +30,13 @@ class EmbeddedDatabaseConfiguration {
      * @param dataDir where the cluster lives between runs
      * @param port 0 picks a free port
      * @param clean start from an empty cluster (tests)
+     * @param connectionTimeout how long a caller waits for a pooled connection before it fails
      */
     @ConfigurationProperties("tongban.database.embedded")
-    record EmbeddedProperties(Path dataDir, int port, boolean clean) {
+    record EmbeddedProperties(Path dataDir, int port, boolean clean, java.time.Duration connectionTimeout) {
         EmbeddedProperties {
             dataDir = dataDir == null ? Path.of("data", "postgres") : dataDir;
+            connectionTimeout = connectionTimeout == null ? java.time.Duration.ofSeconds(30) : connectionTimeout;
         }
     }
 
@@ -62,8 +64,9 @@ class EmbeddedDatabaseConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    DataSource dataSource(EmbeddedPostgres postgres) {
+    DataSource dataSource(EmbeddedPostgres postgres, EmbeddedProperties properties) {
         HikariDataSource dataSource = new HikariDataSource();
+        dataSource.setConnectionTimeout(properties.connectionTimeout().toMillis());
         dataSource.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
         dataSource.setUsername("postgres");
         dataSource.setMaximumPoolSize(16);

@@ -1,5 +1,6 @@
 package cn.tongban.exchange;
 
+import cn.tongban.catalog.EndpointKind;
 import cn.tongban.exchange.internal.ExchangeStore;
 import cn.tongban.exchange.internal.ExchangeStore.DeliveryRow;
 import cn.tongban.schema.SchemaRegistry;
@@ -91,15 +92,19 @@ public class EndpointDelivery {
         }
         int limit = lane.circuit() == CircuitBreaker.State.HALF_OPEN ? 1 : properties.dispatchBatch();
         Instant now = clock.instant();
-        List<DeliveryRow> rows = transaction.execute(
-                status -> store.claimDue(lane.endpoint().id(), now, limit, now.plus(properties.deliveryLease())));
-        if (rows == null || rows.isEmpty()) {
+        // A webhook pass is one HTTP request, all or nothing; a Kafka pass is one send per record,
+        // and one that fails half-way must not let a person's later record overtake an earlier one.
+        boolean onePerPerson = lane.endpoint().kind() == EndpointKind.KAFKA_TOPIC;
+        ExchangeStore.Claim claim = transaction.execute(status ->
+                store.claimDue(lane.endpoint().id(), now, limit, now.plus(properties.deliveryLease()), onePerPerson));
+        List<DeliveryRow> rows = claim == null ? List.of() : claim.rows();
+        if (rows.isEmpty()) {
             lane.breaker().releasePermission();
             return;
         }
         long drainUntil = exchange.getProperty(DRAIN_UNTIL, System.nanoTime() + DRAIN_BUDGET_NANOS, Long.class);
         exchange.setProperty(DRAIN_UNTIL, drainUntil);
-        exchange.setProperty(MORE, rows.size() >= limit && System.nanoTime() < drainUntil);
+        exchange.setProperty(MORE, claim.more() && System.nanoTime() < drainUntil);
         exchange.setProperty(CLAIM, rows);
         exchange.setProperty(SENT_AT, System.nanoTime());
         exchange.getIn().setBody(rows);

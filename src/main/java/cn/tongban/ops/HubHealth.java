@@ -38,7 +38,7 @@ class HubHealth {
 
     @Bean
     HealthIndicator deliveryRoutesHealthIndicator(DeliveryRoutes routes, RouteControls controls, OutboxWatch outbox) {
-        return () -> {
+        return guarded(() -> {
             Map<String, Object> details = new LinkedHashMap<>();
             boolean allUp = true;
             for (DeliveryLane lane : routes.lanes()) {
@@ -61,7 +61,7 @@ class HubHealth {
             return Health.status(allUp ? Status.UP : DEGRADED)
                     .withDetails(details)
                     .build();
-        };
+        });
     }
 
     /** The intake routes (the pipeline, Kafka topics, file drops, pulls) run; operators' suspensions are shown, not failures. */
@@ -92,7 +92,7 @@ class HubHealth {
      */
     @Bean
     HealthIndicator ledgerSealerHealthIndicator(Ledger ledger, CamelContext camel, Clock clock) {
-        return () -> {
+        return guarded(() -> {
             ServiceStatus route = camel.getRouteController().getRouteStatus("ledger-sealer");
             Ledger.SealLag lag = ledger.sealLag();
             Duration limit = max(ledger.sealPeriod().multipliedBy(10), Duration.ofMinutes(2));
@@ -107,7 +107,7 @@ class HubHealth {
                         .withDetail("lastSealAgeSeconds", age.toSeconds());
             }
             return health.build();
-        };
+        });
     }
 
     /** WARN from 30 days before the hub's signing certificate expires, DOWN once it has. */
@@ -123,6 +123,19 @@ class HubHealth {
                     .withDetail("notAfter", notAfter.toString())
                     .withDetail("daysLeft", left.toDays())
                     .build();
+        };
+    }
+
+    /** A check that needs the database says DOWN, naming the failure's type, when it cannot ask. */
+    private static HealthIndicator guarded(java.util.function.Supplier<Health> check) {
+        return () -> {
+            try {
+                return check.get();
+            } catch (RuntimeException e) {
+                return Health.down()
+                        .withDetail("error", e.getClass().getSimpleName())
+                        .build();
+            }
         };
     }
 

@@ -149,6 +149,30 @@ class KafkaDeliveryIT {
                 .doesNotHaveDuplicates();
     }
 
+    @Test
+    void s03_aBrokerBackInTheMiddleOfAPassLetsNoRecordOvertakeAnEarlierOneOfItsPerson() throws Exception { // #12
+        String person = SyntheticIdentifiers.idNumber(province.random, "430102", LocalDate.of(1993, 3, 3));
+        push(person, 1, 2);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> route().get("delivered").asLong() == 2);
+        proxy.cut();
+        Thread.sleep(2500);
+        push(person, 3, 6);
+        Thread.sleep(3000); // the broker comes back while a pass is still waiting for it
+        proxy.restore();
+        await().atMost(Duration.ofSeconds(40))
+                .until(() -> route().get("delivered").asLong() == 6);
+        List<String> onTopic = read().stream()
+                .map(r -> envelope(r).get("sourceRecordId").asString())
+                .toList();
+        assertThat(onTopic.stream().distinct())
+                .as("at least once, and in the person's order: " + onTopic)
+                .containsExactly("K-1", "K-2", "K-3", "K-4", "K-5", "K-6");
+        assertThat(onTopic)
+                .as("nothing is sent again once delivered: " + onTopic)
+                .doesNotHaveDuplicates();
+    }
+
     private JsonNode route() {
         return Api.at(port).as("ops").get("/api/ops/routes/" + route).json();
     }

@@ -19,7 +19,11 @@ import org.springframework.test.context.TestPropertySource;
  */
 @HubTest
 @DirtiesContext // its database is stopped for good
-@TestPropertySource(properties = "spring.datasource.url=") // always the embedded server, which the test can stop
+@TestPropertySource(
+        properties = {
+            "spring.datasource.url=", // always the embedded server, which the test can stop
+            "tongban.database.embedded.connection-timeout=2s"
+        })
 class ReadinessIT {
 
     @LocalServerPort
@@ -34,7 +38,7 @@ class ReadinessIT {
 
         postgres.close();
 
-        Api.Reply unready = await().atMost(Duration.ofSeconds(90))
+        Api.Reply unready = await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofSeconds(1))
                 .until(() -> Api.at(port).get("/actuator/health/readiness"), r -> r.status() == 503);
         assertThat(unready.contentType()).contains("json");

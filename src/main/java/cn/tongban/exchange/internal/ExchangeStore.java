@@ -210,10 +210,15 @@ public class ExchangeStore {
      * crash before they are marked sends them again after the lease). Leaves out any whose person
      * has an earlier delivery to the endpoint still pending outside the claim (backing off,
      * leased, or claimed elsewhere): that keeps each person's records in order. Two cheap queries
-     * instead of an anti-join per row. Nothing is claimed while operators have the endpoint's route
+     * instead of an anti-join per row. With {@code onePerPerson}, at most a person's first due
+     * delivery is taken: for transports that send a pass record by record, where a failure in the
+     * middle must not let a person's later record overtake an earlier one. Nothing is claimed while operators have the endpoint's route
      * suspended, on whichever hub instance they did it.
      */
-    public List<DeliveryRow> claimDue(UUID endpointId, Instant now, int limit, Instant leaseUntil) {
+    /** What one claim took, and whether more was due than it took. */
+    public record Claim(List<DeliveryRow> rows, boolean more) {}
+
+    public Claim claimDue(UUID endpointId, Instant now, int limit, Instant leaseUntil, boolean onePerPerson) {
         List<DeliveryRow> claimed = jdbc.sql("""
                         select * from delivery
                         where endpoint_id = ? and status = 'PENDING' and next_attempt_at <= ?
@@ -223,7 +228,7 @@ public class ExchangeStore {
                 .query(ExchangeStore::delivery)
                 .list();
         if (claimed.isEmpty()) {
-            return claimed;
+            return new Claim(claimed, false);
         }
         java.util.Map<String, Long> firstClaimed = new java.util.HashMap<>();
         for (DeliveryRow row : claimed) {
@@ -237,15 +242,17 @@ public class ExchangeStore {
                 .query(rs -> {
                     firstPending.put(rs.getString(1), rs.getLong(2));
                 });
+        java.util.Set<String> taken = new java.util.HashSet<>();
         List<DeliveryRow> inOrder = claimed.stream()
                 .filter(row -> firstPending.getOrDefault(row.orderKey(), row.id()) >= firstClaimed.get(row.orderKey()))
+                .filter(row -> !onePerPerson || taken.add(row.orderKey()))
                 .toList();
         if (!inOrder.isEmpty()) {
             jdbc.sql("update delivery set next_attempt_at = ? where id = any(?)")
                     .params(Timestamp.from(leaseUntil), ids(inOrder))
                     .update();
         }
-        return inOrder;
+        return new Claim(inOrder, claimed.size() >= limit);
     }
 
     private static Long[] ids(List<DeliveryRow> rows) {
