@@ -42,6 +42,7 @@ public class EndpointDelivery {
     static final String ENDPOINT = "TongbanEndpoint";
     static final String CLAIM = "TongbanClaim";
     static final String MORE = "TongbanMore";
+    private static final String LEASE = "TongbanLease";
     private static final String DRAIN_UNTIL = "TongbanDrainUntil";
     private static final String SENT_AT = "TongbanSentAt";
     /** A route drains a backlog pass after pass for this long, then gives its timer thread back. */
@@ -106,6 +107,7 @@ public class EndpointDelivery {
         exchange.setProperty(DRAIN_UNTIL, drainUntil);
         exchange.setProperty(MORE, claim.more() && System.nanoTime() < drainUntil);
         exchange.setProperty(CLAIM, rows);
+        exchange.setProperty(LEASE, claim.leaseId());
         exchange.setProperty(SENT_AT, System.nanoTime());
         exchange.getIn().setBody(rows);
     }
@@ -155,6 +157,7 @@ public class EndpointDelivery {
         Instant now = clock.instant();
         transaction.executeWithoutResult(status -> {
             store.markDelivered(ids(rows), DeliveryStatus.DELIVERED, now);
+            store.releaseLease(exchange.getProperty(LEASE, Long.class), now);
             events.publishEvent(new ExchangeEvents.DeliveriesCompleted(
                     lane.endpoint().kind().name(),
                     lane.endpoint().participantUscc(),
@@ -184,7 +187,10 @@ public class EndpointDelivery {
                     cause == null ? "?" : cause.getClass().getName());
             return;
         }
-        transaction.executeWithoutResult(status -> markFailed(lane, rows, reason, now));
+        transaction.executeWithoutResult(status -> {
+            markFailed(lane, rows, reason, now);
+            store.releaseLease(exchange.getProperty(LEASE, Long.class), now);
+        });
         lane.breaker()
                 .onError(elapsed(exchange), TimeUnit.NANOSECONDS, cause == null ? new IllegalStateException() : cause);
         lane.failed(now, rows.size(), reason);
