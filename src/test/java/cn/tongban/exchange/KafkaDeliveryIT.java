@@ -128,6 +128,7 @@ class KafkaDeliveryIT {
                             r -> health(r).equals("DOWN") && r.get("backlog").asLong() == 4);
             assertThat(down.get("delivered").asLong()).as("nothing got through").isEqualTo(2);
             assertThat(down.at("/lastFailure/detail").asString()).contains("could not be reached");
+            await().atMost(Duration.ofSeconds(15)).until(() -> kafkaHealth().equals("DOWN"));
         } finally {
             proxy.restore();
         }
@@ -139,6 +140,7 @@ class KafkaDeliveryIT {
                                 && r.get("backlog").asLong() == 0
                                 && r.get("delivered").asLong() == 6);
         assertThat(up.get("deadLetters").asLong()).isZero();
+        await().atMost(Duration.ofSeconds(15)).until(() -> kafkaHealth().equals("UP"));
         List<ConsumerRecord<String, byte[]>> records = read();
         assertThat(records)
                 .extracting(r -> envelope(r).get("sourceRecordId").asString())
@@ -171,6 +173,15 @@ class KafkaDeliveryIT {
         assertThat(onTopic)
                 .as("nothing is sent again once delivered: " + onTopic)
                 .doesNotHaveDuplicates();
+    }
+
+    private String kafkaHealth() {
+        return Api.at(port)
+                .as("ops")
+                .get("/actuator/health")
+                .json()
+                .at("/components/kafka/status")
+                .asString();
     }
 
     private JsonNode route() {
