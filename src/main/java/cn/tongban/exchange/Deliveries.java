@@ -1,5 +1,7 @@
 package cn.tongban.exchange;
 
+import cn.tongban.catalog.EndpointKind;
+import cn.tongban.catalog.ParticipantRegistry;
 import cn.tongban.exchange.internal.ExchangeStore;
 import cn.tongban.exchange.internal.ExchangeStore.DeliveryRow;
 import cn.tongban.security.Actor;
@@ -33,6 +35,7 @@ public class Deliveries {
     private final JsonMapper json;
     private final Clock clock;
     private final org.springframework.context.ApplicationEventPublisher events;
+    private final ParticipantRegistry participants;
 
     Deliveries(
             ExchangeStore store,
@@ -41,8 +44,10 @@ public class Deliveries {
             EnvelopeAssembler assembler,
             JsonMapper json,
             Clock clock,
-            org.springframework.context.ApplicationEventPublisher events) {
+            org.springframework.context.ApplicationEventPublisher events,
+            ParticipantRegistry participants) {
         this.events = events;
+        this.participants = participants;
         this.store = store;
         this.intake = intake;
         this.properties = properties;
@@ -114,6 +119,11 @@ public class Deliveries {
         DeliveryRow row = store.delivery(id).orElseThrow(() -> ApiException.notFound("delivery"));
         if (!operates(actor) && !actor.mayManage(row.demanderUscc())) {
             throw ApiException.notFound("delivery");
+        }
+        if (!row.endpointKind().equals(EndpointKind.MAILBOX.name())
+                && (row.endpointId() == null
+                        || participants.endpoint(row.endpointId()).isEmpty())) {
+            throw ApiException.conflict("id", "endpoint-registered", "the delivery's endpoint is no longer registered");
         }
         if (store.replay(id, clock.instant()) == 0) {
             throw ApiException.conflict("id", "dead-letter", "the delivery is not in the dead letters");

@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -114,8 +115,18 @@ public class DeliveryRoutes {
             log.warn("delivery route {} not started: {}", routeId, lane.notStarted());
             return;
         }
-        camel.addRouteFromTemplate(routeId, template(endpoint), parameters(endpoint, lane));
-        controls.applyTo(routeId);
+        try {
+            camel.addRouteFromTemplate(routeId, template(endpoint), parameters(endpoint, lane));
+            controls.applyTo(routeId);
+        } catch (Exception e) {
+            // Shown DOWN with the reason; the next sync tries again.
+            lanes.remove(endpoint.id());
+            log.warn(
+                    "delivery route {} could not start: {}",
+                    routeId,
+                    e.getClass().getName());
+            return;
+        }
         log.info("delivery route {} started: {}", routeId, lane.description());
     }
 
@@ -126,7 +137,10 @@ public class DeliveryRoutes {
         }
         lanes.remove(lane.endpoint().id());
         String reason = "its endpoint was removed from the catalog";
-        transaction.executeWithoutResult(status -> {
+        // Its own transaction: the catalog's change that removed the endpoint has already committed.
+        TransactionTemplate own = new TransactionTemplate(transaction.getTransactionManager());
+        own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        own.executeWithoutResult(status -> {
             List<DeliveryRow> orphaned = store.deadLetterPending(lane.endpoint().id(), reason);
             if (!orphaned.isEmpty()) {
                 events.publishEvent(new ExchangeEvents.DeliveriesFailed(
@@ -173,6 +187,9 @@ public class DeliveryRoutes {
                         .failureRateThreshold(50)
                         .waitDurationInOpenState(properties.breakerOpenFor())
                         .permittedNumberOfCallsInHalfOpenState(1)
+                        // A trial that never reports back (the hub itself failed) does not hold the circuit half-open
+                        // for good.
+                        .maxWaitDurationInHalfOpenState(properties.breakerOpenFor())
                         .recordExceptions(Exception.class)
                         .build());
     }

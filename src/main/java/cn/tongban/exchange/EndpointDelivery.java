@@ -85,31 +85,46 @@ public class EndpointDelivery {
      * circuit tries one delivery before it lets the backlog through again.
      */
     public void claim(Exchange exchange) {
+        // A pass starts clean: a failure before this pass sends must not be taken for the last pass's.
+        exchange.removeProperties("Tongban(Claim|Lease|SentAt)");
         exchange.getIn().setBody(List.of());
         exchange.setProperty(MORE, false);
         DeliveryLane lane = lane(exchange);
         if (lane == null || !lane.breaker().tryAcquirePermission()) {
             return;
         }
-        int limit = lane.circuit() == CircuitBreaker.State.HALF_OPEN ? 1 : properties.dispatchBatch();
-        Instant now = clock.instant();
-        // A webhook pass is one HTTP request, all or nothing; a Kafka pass is one send per record,
-        // and one that fails half-way must not let a person's later record overtake an earlier one.
-        boolean onePerPerson = lane.endpoint().kind() == EndpointKind.KAFKA_TOPIC;
-        ExchangeStore.Claim claim = transaction.execute(status ->
-                store.claimDue(lane.endpoint().id(), now, limit, now.plus(properties.deliveryLease()), onePerPerson));
-        List<DeliveryRow> rows = claim == null ? List.of() : claim.rows();
-        if (rows.isEmpty()) {
+        ExchangeStore.Claim claim;
+        try {
+            claim = claimFor(lane);
+        } catch (RuntimeException e) {
+            lane.breaker().releasePermission(); // the hub's own failure: a half-open trial is not spent on it
+            throw e;
+        }
+        if (claim.rows().isEmpty()) {
             lane.breaker().releasePermission();
             return;
         }
         long drainUntil = exchange.getProperty(DRAIN_UNTIL, System.nanoTime() + DRAIN_BUDGET_NANOS, Long.class);
         exchange.setProperty(DRAIN_UNTIL, drainUntil);
         exchange.setProperty(MORE, claim.more() && System.nanoTime() < drainUntil);
-        exchange.setProperty(CLAIM, rows);
+        exchange.setProperty(CLAIM, claim.rows());
         exchange.setProperty(LEASE, claim.leaseId());
         exchange.setProperty(SENT_AT, System.nanoTime());
-        exchange.getIn().setBody(rows);
+        exchange.getIn().setBody(claim.rows());
+    }
+
+    /**
+     * A webhook pass is one HTTP request, all or nothing; a Kafka pass is one send per record, and
+     * one that fails half-way must not let a person's later record overtake an earlier one. A
+     * half-open circuit tries one delivery before it lets the backlog through again.
+     */
+    private ExchangeStore.Claim claimFor(DeliveryLane lane) {
+        int limit = lane.circuit() == CircuitBreaker.State.HALF_OPEN ? 1 : properties.dispatchBatch();
+        boolean onePerPerson = lane.endpoint().kind() == EndpointKind.KAFKA_TOPIC;
+        Instant now = clock.instant();
+        ExchangeStore.Claim claim = transaction.execute(status ->
+                store.claimDue(lane.endpoint().id(), now, limit, now.plus(properties.deliveryLease()), onePerPerson));
+        return claim == null ? new ExchangeStore.Claim(List.of(), false, 0) : claim;
     }
 
     /** A webhook call: every claimed envelope in one JSON body, with the record's idempotency key when alone. */
@@ -120,6 +135,7 @@ public class EndpointDelivery {
             envelopes.add(assembler.assemble(row));
         }
         Message in = exchange.getIn();
+        in.removeHeaders("*"); // nothing of the last pass's answer goes out as a request header
         in.setHeader(Exchange.HTTP_METHOD, "POST");
         in.setHeader(Exchange.HTTP_URI, lane(exchange).endpoint().address());
         in.setHeader(Exchange.CONTENT_TYPE, "application/json");
@@ -155,6 +171,7 @@ public class EndpointDelivery {
         DeliveryLane lane = lane(exchange);
         List<DeliveryRow> rows = claimed(exchange);
         Instant now = clock.instant();
+        lane.breaker().onSuccess(elapsed(exchange), TimeUnit.NANOSECONDS);
         transaction.executeWithoutResult(status -> {
             store.markDelivered(ids(rows), DeliveryStatus.DELIVERED, now);
             store.releaseLease(exchange.getProperty(LEASE, Long.class), now);
@@ -165,7 +182,6 @@ public class EndpointDelivery {
                     rows.stream().map(ExchangeEvents::delivery).toList(),
                     now));
         });
-        lane.breaker().onSuccess(elapsed(exchange), TimeUnit.NANOSECONDS);
         lane.succeeded(now, rows.size());
     }
 
@@ -187,12 +203,12 @@ public class EndpointDelivery {
                     cause == null ? "?" : cause.getClass().getName());
             return;
         }
+        lane.breaker()
+                .onError(elapsed(exchange), TimeUnit.NANOSECONDS, cause == null ? new IllegalStateException() : cause);
         transaction.executeWithoutResult(status -> {
             markFailed(lane, rows, reason, now);
             store.releaseLease(exchange.getProperty(LEASE, Long.class), now);
         });
-        lane.breaker()
-                .onError(elapsed(exchange), TimeUnit.NANOSECONDS, cause == null ? new IllegalStateException() : cause);
         lane.failed(now, rows.size(), reason);
         log.warn("{} deliveries on route {} failed: {}", rows.size(), exchange.getFromRouteId(), reason);
     }

@@ -61,7 +61,9 @@ public record ExchangeProperties(
      * delivery is sent again with its idempotency key.
      */
     public Duration deliveryLease() {
-        return webhookTimeout.multipliedBy(redeliveries + 1L).plusSeconds(30);
+        // A try may wait for a pooled connection, to connect and for the answer (Kafka: to block,
+        // then for the acknowledgement), each up to the timeout.
+        return webhookTimeout.multipliedBy(3L * (redeliveries + 1L)).plusSeconds(30);
     }
 
     /** The delay before attempt {@code attempts + 1}: exponential, capped. */

@@ -15,8 +15,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * The hub's own meters, tagged by resource, participant and endpoint: records received and
@@ -46,14 +46,14 @@ public class ExchangeMeters {
                 .register(registry);
     }
 
-    @EventListener
+    @TransactionalEventListener(fallbackExecution = true) // counted once committed
     void on(ExchangeEvents.BatchReceived e) {
         Tags tags = Tags.of("resource", e.resourceCode(), "participant", e.supplierUscc(), "channel", e.channel());
         registry.counter("tongban.records.received", tags).increment(e.records());
         registry.counter("tongban.records.quarantined", tags).increment(e.quarantined());
     }
 
-    @EventListener
+    @TransactionalEventListener(fallbackExecution = true) // counted once committed
     void on(ExchangeEvents.DeliveriesCompleted e) {
         Map<String, Long> byResource = e.deliveries().stream()
                 .collect(Collectors.groupingBy(ExchangeEvents.Delivery::resourceCode, Collectors.counting()));
@@ -68,7 +68,7 @@ public class ExchangeMeters {
                 .increment(count));
     }
 
-    @EventListener
+    @TransactionalEventListener(fallbackExecution = true) // counted once committed
     void on(ExchangeEvents.DeliveriesFailed e) {
         registry.counter(
                         "tongban.deliveries.failed",

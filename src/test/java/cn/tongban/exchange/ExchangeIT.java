@@ -224,6 +224,27 @@ class ExchangeIT {
                 .contains("schema-field", "required");
     }
 
+    @Test
+    void s08_aDeadLetterWhoseEndpointLeftTheCatalogIsNotReplayedIntoNowhere() { // #12
+        webhook.answer(500);
+        supplierSystem.post("/api/exchange/intake/" + code, Map.of("records", List.of(province.record("O-1", "周十"))));
+        Api ops = Api.at(port).as("ops");
+        JsonNode dead = await().atMost(Duration.ofSeconds(20)).until(() -> deadFor(ops, "O-1"), d -> d != null);
+        JsonNode endpoint = notary.admin()
+                .get("/api/catalog/participants/" + notary.uscc() + "/endpoints")
+                .json()
+                .get(0);
+        assertThat(notary.admin()
+                        .delete("/api/catalog/participants/" + notary.uscc() + "/endpoints/"
+                                + endpoint.get("id").asString())
+                        .status())
+                .isEqualTo(204);
+        Api.Reply replay = notary.admin()
+                .post("/api/exchange/dead-letters/" + dead.get("id").asLong() + "/replay", Map.of());
+        assertThat(replay.status()).as(replay.toString()).isEqualTo(409);
+        assertThat(replay.violations()).contains("id:endpoint-registered");
+    }
+
     private static JsonNode deadFor(Api ops, String sourceRecordId) {
         for (JsonNode dead : ops.get("/api/exchange/dead-letters").json()) {
             if (dead.get("sourceRecordId").asString().equals(sourceRecordId)) {

@@ -220,6 +220,12 @@ public class ExchangeStore {
     public record Claim(List<DeliveryRow> rows, boolean more, long leaseId) {}
 
     public Claim claimDue(UUID endpointId, Instant now, int limit, Instant leaseUntil, boolean onePerPerson) {
+        // One claim per endpoint at a time across instances: the lease is another row, so a second
+        // claim that began before the first committed would otherwise lock the same deliveries after it.
+        jdbc.sql("select pg_advisory_xact_lock(hashtextextended(?, 0))")
+                .param("deliver-" + endpointId)
+                .query((rs, n) -> 0)
+                .list();
         List<DeliveryRow> claimed = jdbc.sql("""
                         select * from delivery
                         where endpoint_id = ? and status = 'PENDING' and next_attempt_at <= ?
@@ -276,14 +282,15 @@ public class ExchangeStore {
 
     public void markDelivered(List<Long> ids, DeliveryStatus status, Instant at) {
         jdbc.sql(
-                        "update delivery set status = ?, delivered_at = ?, attempts = attempts + 1, last_error = null where id = any(?)")
+                        "update delivery set status = ?, delivered_at = ?, attempts = attempts + 1, last_error = null where id = any(?) and status = 'PENDING'")
                 .params(status.name(), Timestamp.from(at), ids.toArray(Long[]::new))
                 .update();
     }
 
     /** Records a failed attempt for deliveries that share its outcome (one statement, however many). */
     public void markFailed(List<Long> ids, DeliveryStatus status, int attempts, Instant nextAttempt, String error) {
-        jdbc.sql("update delivery set status = ?, attempts = ?, next_attempt_at = ?, last_error = ? where id = any(?)")
+        jdbc.sql(
+                        "update delivery set status = ?, attempts = ?, next_attempt_at = ?, last_error = ? where id = any(?) and status = 'PENDING'")
                 .params(status.name(), attempts, Timestamp.from(nextAttempt), error, ids.toArray(Long[]::new))
                 .update();
     }
@@ -327,8 +334,12 @@ public class ExchangeStore {
 
     public int replay(long id, Instant now) {
         return jdbc.sql("""
-                        update delivery set status = 'PENDING', attempts = 0, next_attempt_at = ?, last_error = null
-                        where id = ? and status = 'DEAD'""").params(Timestamp.from(now), id).update();
+                        update delivery set attempts = 0, next_attempt_at = ?, last_error = null,
+                               status = case when endpoint_kind = 'MAILBOX' then 'AVAILABLE' else 'PENDING' end,
+                               delivered_at = case when endpoint_kind = 'MAILBOX' then cast(? as timestamptz) end
+                        where id = ? and status = 'DEAD'""")
+                .params(Timestamp.from(now), Timestamp.from(now), id)
+                .update();
     }
 
     /** Puts every dead letter of one endpoint back in its outbox; returns those replayed. */
