@@ -29,14 +29,15 @@ create table route_control (
 -- Quarantine size is a gauge operators watch.
 create index quarantine_held on quarantine (received_at) where status = 'HELD';
 
--- A delivery route's lease on what it is sending: one row per pass covering the ids it claimed, so
--- no other claim (another instance, or this one after a crash, until it runs out) takes them while
--- the partner answers — one small row instead of an update of every claimed delivery.
+-- A delivery route's lease on what it is sending: one row per pass naming the ids it claimed, so no
+-- other claim (another instance, or this one after a crash, until it runs out) takes them while the
+-- partner answers — one small row instead of an update of every claimed delivery. The holder is the
+-- hub instance (tongban.exchange.instance-id): restarted after a crash, it ends its own old leases.
 create table delivery_lease (
     id           bigserial primary key,
     endpoint_id  uuid not null,
-    from_id      bigint not null,
-    to_id        bigint not null,
+    delivery_ids bigint[] not null,
+    holder       text not null,
     until        timestamptz not null
 );
 create index delivery_lease_endpoint on delivery_lease (endpoint_id, until);

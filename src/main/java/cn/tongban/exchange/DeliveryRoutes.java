@@ -47,6 +47,7 @@ public class DeliveryRoutes {
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final Map<UUID, DeliveryLane> lanes = new ConcurrentHashMap<>();
+    private boolean ownLeasesReleased;
 
     DeliveryRoutes(
             CamelContext camel,
@@ -88,6 +89,15 @@ public class DeliveryRoutes {
 
     /** Starts the routes of new demand endpoints and removes those of endpoints that are gone. */
     public synchronized void sync() throws Exception {
+        if (!ownLeasesReleased) {
+            int released = store.releaseLeasesOf(properties.instanceId());
+            ownLeasesReleased = true;
+            if (released > 0) {
+                log.info(
+                        "{} delivery leases of this instance from before its start ended: those deliveries go out again",
+                        released);
+            }
+        }
         Map<UUID, Endpoint> wanted = new ConcurrentHashMap<>();
         for (EndpointKind kind : List.of(EndpointKind.WEBHOOK, EndpointKind.KAFKA_TOPIC)) {
             participants.endpoints(EndpointKind.Direction.DEMAND, kind).forEach(e -> wanted.put(e.id(), e));

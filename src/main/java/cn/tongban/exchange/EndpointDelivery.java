@@ -122,8 +122,13 @@ public class EndpointDelivery {
         int limit = lane.circuit() == CircuitBreaker.State.HALF_OPEN ? 1 : properties.dispatchBatch();
         boolean onePerPerson = lane.endpoint().kind() == EndpointKind.KAFKA_TOPIC;
         Instant now = clock.instant();
-        ExchangeStore.Claim claim = transaction.execute(status ->
-                store.claimDue(lane.endpoint().id(), now, limit, now.plus(properties.deliveryLease()), onePerPerson));
+        ExchangeStore.Claim claim = transaction.execute(status -> store.claimDue(
+                lane.endpoint().id(),
+                now,
+                limit,
+                now.plus(properties.deliveryLease()),
+                onePerPerson,
+                properties.instanceId()));
         return claim == null ? new ExchangeStore.Claim(List.of(), false, 0) : claim;
     }
 

@@ -20,6 +20,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param breakerCalls how many recent passes an endpoint's circuit breaker judges; it opens when
  *     half of them failed
  * @param breakerOpenFor how long an open breaker waits before one trial delivery
+ * @param instanceId this hub instance among those sharing a database (default: the host name); a
+ *     restarted instance ends the delivery leases it held before, so what it was sending when it
+ *     crashed goes out at once instead of when the lease runs out. Give each instance its own.
  */
 @ConfigurationProperties("tongban.exchange")
 public record ExchangeProperties(
@@ -36,7 +39,8 @@ public record ExchangeProperties(
         int pullPageSize,
         Integer redeliveries,
         int breakerCalls,
-        Duration breakerOpenFor) {
+        Duration breakerOpenFor,
+        String instanceId) {
 
     public ExchangeProperties {
         signingMode = signingMode == null ? IntakeService.SigningMode.BATCH : signingMode;
@@ -53,6 +57,7 @@ public record ExchangeProperties(
         redeliveries = redeliveries == null || redeliveries < 0 ? 1 : redeliveries;
         breakerCalls = breakerCalls <= 0 ? 4 : breakerCalls;
         breakerOpenFor = breakerOpenFor == null ? Duration.ofSeconds(30) : breakerOpenFor;
+        instanceId = instanceId == null || instanceId.isBlank() ? hostName() : instanceId;
     }
 
     /**
@@ -64,6 +69,14 @@ public record ExchangeProperties(
         // A try may wait for a pooled connection, to connect and for the answer (Kafka: to block,
         // then for the acknowledgement), each up to the timeout.
         return webhookTimeout.multipliedBy(3L * (redeliveries + 1L)).plusSeconds(30);
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     /** The delay before attempt {@code attempts + 1}: exponential, capped. */

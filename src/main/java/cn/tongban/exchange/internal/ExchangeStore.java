@@ -206,7 +206,8 @@ public class ExchangeStore {
 
     /**
      * Claims one endpoint's due deliveries, oldest first, and leases them until {@code leaseUntil}
-     * (a {@code delivery_lease} row over the claimed ids, so no other claim takes them while they
+     * (a {@code delivery_lease} row naming the claimed ids — only those: a crashed hub's lease
+     * holds back what it was sending, not the backlog behind it — so no other claim takes them while they
      * are sent, and a crash before they are marked sends them again after the lease; the lease is
      * released with the mark). Leaves out any whose person
      * has an earlier delivery to the endpoint still pending outside the claim (backing off,
@@ -219,7 +220,8 @@ public class ExchangeStore {
     /** What one claim took, its lease, and whether more was due than it took. */
     public record Claim(List<DeliveryRow> rows, boolean more, long leaseId) {}
 
-    public Claim claimDue(UUID endpointId, Instant now, int limit, Instant leaseUntil, boolean onePerPerson) {
+    public Claim claimDue(
+            UUID endpointId, Instant now, int limit, Instant leaseUntil, boolean onePerPerson, String holder) {
         // One claim per endpoint at a time across instances: the lease is another row, so a second
         // claim that began before the first committed would otherwise lock the same deliveries after it.
         jdbc.sql("select pg_advisory_xact_lock(hashtextextended(?, 0))")
@@ -231,7 +233,7 @@ public class ExchangeStore {
                         where endpoint_id = ? and status = 'PENDING' and next_attempt_at <= ?
                           and not exists (select 1 from route_control c where c.route_id = ? and c.suspended)
                           and not exists (select 1 from delivery_lease l where l.endpoint_id = delivery.endpoint_id
-                                          and l.until > ? and delivery.id between l.from_id and l.to_id)
+                                          and l.until > ? and delivery.id = any(l.delivery_ids))
                         order by id limit ? for update skip locked""")
                 .params(endpointId, Timestamp.from(now), "deliver-" + endpointId, Timestamp.from(now), limit)
                 .query(ExchangeStore::delivery)
@@ -262,15 +264,23 @@ public class ExchangeStore {
             return new Claim(inOrder, claimed.size() >= limit, 0);
         }
         long lease = jdbc.sql("""
-                        insert into delivery_lease (endpoint_id, from_id, to_id, until) values (?, ?, ?, ?) returning id""")
-                .params(
-                        endpointId,
-                        inOrder.get(0).id(),
-                        inOrder.get(inOrder.size() - 1).id(),
-                        Timestamp.from(leaseUntil))
+                        insert into delivery_lease (endpoint_id, delivery_ids, holder, until) values (?, ?, ?, ?)
+                        returning id""")
+                .params(endpointId, ids(inOrder), holder, Timestamp.from(leaseUntil))
                 .query(Long.class)
                 .single();
         return new Claim(inOrder, claimed.size() >= limit, lease);
+    }
+
+    private static Long[] ids(List<DeliveryRow> rows) {
+        return rows.stream().map(DeliveryRow::id).toArray(Long[]::new);
+    }
+
+    /** Ends the leases an instance held before it stopped (at its start: nothing of it is sending yet). */
+    public int releaseLeasesOf(String holder) {
+        return jdbc.sql("delete from delivery_lease where holder = ?")
+                .param(holder)
+                .update();
     }
 
     /** Ends a lease once its deliveries are marked (with the mark, in its transaction), and any that ran out. */
