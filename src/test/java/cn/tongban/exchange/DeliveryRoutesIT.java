@@ -198,8 +198,8 @@ class DeliveryRoutesIT {
         assertThat(first).contains("tongban_outbox_backlog{").contains("tongban_quarantine_held");
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> exchangesOf(ops.get("/actuator/prometheus").body(), notaryRoute) > before);
-        assertThat(exchangesOf(ops.get("/actuator/prometheus").body(), insurerRoute))
-                .isPositive();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> exchangesOf(ops.get("/actuator/prometheus").body(), insurerRoute) > 0);
         assertThat(Api.at(port).as("ga-admin").get("/actuator/prometheus").status())
                 .isEqualTo(403);
         JsonNode anonymous = Api.at(port).get("/actuator/health").json();
