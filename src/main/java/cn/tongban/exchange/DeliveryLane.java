@@ -12,8 +12,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class DeliveryLane {
 
-    /** An outcome as operators see it. */
+    /** An outcome as operators see it: when, and what (a status code or exception type, never record content). */
     public record Outcome(Instant at, String detail) {}
+
+    /** How a lane stands for operators: SUSPENDED by them, UP while deliveries get through, DOWN otherwise. */
+    public enum Health {
+        UP,
+        DOWN,
+        SUSPENDED
+    }
 
     private final Endpoint endpoint;
     private final String routeId;

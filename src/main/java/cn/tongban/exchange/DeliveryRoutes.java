@@ -80,6 +80,13 @@ public class DeliveryRoutes {
         return lanes.values().stream().filter(l -> l.routeId().equals(routeId)).findFirst();
     }
 
+    public DeliveryLane.Health health(DeliveryLane lane) {
+        if (controls.suspended(lane.routeId())) {
+            return DeliveryLane.Health.SUSPENDED;
+        }
+        return lane.healthy() ? DeliveryLane.Health.UP : DeliveryLane.Health.DOWN;
+    }
+
     @TransactionalEventListener(fallbackExecution = true)
     void catalogChanged(ChangeLog.ChangeRecorded change) throws Exception {
         if (change.entityType().equals("endpoint")) {

@@ -37,14 +37,13 @@ class HubHealth {
     static final Duration CERTIFICATE_WARNING = Duration.ofDays(30);
 
     @Bean
-    HealthIndicator deliveryRoutesHealthIndicator(DeliveryRoutes routes, RouteControls controls, OutboxWatch outbox) {
+    HealthIndicator deliveryRoutesHealthIndicator(DeliveryRoutes routes, OutboxWatch outbox) {
         return guarded(() -> {
             Map<String, Object> details = new LinkedHashMap<>();
             boolean allUp = true;
             for (DeliveryLane lane : routes.lanes()) {
-                boolean suspended = controls.suspended(lane.routeId());
-                String status = suspended ? "SUSPENDED" : lane.healthy() ? "UP" : "DOWN";
-                allUp &= !status.equals("DOWN");
+                DeliveryLane.Health status = routes.health(lane);
+                allUp &= status != DeliveryLane.Health.DOWN;
                 OutboxWatch.Backlog backlog = outbox.of(lane);
                 Map<String, Object> route = new LinkedHashMap<>();
                 route.put("status", status);

@@ -5,7 +5,6 @@ import cn.tongban.exchange.DeliveryRoutes;
 import cn.tongban.exchange.OutboxWatch;
 import cn.tongban.exchange.RouteControls;
 import cn.tongban.exchange.RouteControls.RouteKind;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -30,9 +29,6 @@ class RouteOverview {
         this.metrics = metrics;
     }
 
-    /** A last success or failure: when, and what (a status code or exception type, never record content). */
-    record Outcome(Instant at, String detail) {}
-
     /** One route; the endpoint fields are empty for the hub's own (system) routes. */
     record RouteView(
             String id,
@@ -44,8 +40,8 @@ class RouteOverview {
             String state,
             String health,
             String circuit,
-            Outcome lastSuccess,
-            Outcome lastFailure,
+            DeliveryLane.Outcome lastSuccess,
+            DeliveryLane.Outcome lastFailure,
             long exchanges,
             long failedExchanges,
             Long delivered,
@@ -56,13 +52,12 @@ class RouteOverview {
 
     List<RouteView> routes() {
         List<RouteView> views = new ArrayList<>();
-        for (Route route : camel.getRoutes()) {
-            Optional<DeliveryLane> lane = deliveries.lane(route.getRouteId());
-            views.add(lane.isPresent() ? delivery(route, lane.get()) : other(route));
-        }
         for (DeliveryLane lane : deliveries.lanes()) {
-            if (lane.notStarted() != null) {
-                views.add(notStarted(lane));
+            views.add(delivery(lane));
+        }
+        for (Route route : camel.getRoutes()) {
+            if (RouteKind.of(route.getRouteId()) != RouteKind.DELIVERY) {
+                views.add(other(route));
             }
         }
         views.sort(Comparator.comparing(RouteView::kind).thenComparing(RouteView::id));
@@ -73,32 +68,9 @@ class RouteOverview {
         return routes().stream().filter(r -> r.id().equals(id)).findFirst();
     }
 
-    private RouteView delivery(Route route, DeliveryLane lane) {
-        String state = state(route.getRouteId());
-        OutboxWatch.Backlog backlog = outbox.of(lane);
-        String health = state.equals("Suspended") ? "SUSPENDED" : lane.healthy() ? "UP" : "DOWN";
-        return new RouteView(
-                route.getRouteId(),
-                RouteKind.DELIVERY,
-                lane.description(),
-                lane.endpoint().id().toString(),
-                lane.endpoint().kind().name(),
-                lane.endpoint().participantUscc(),
-                state,
-                health,
-                lane.circuit().name(),
-                outcome(lane.lastSuccess()),
-                outcome(lane.lastFailure()),
-                metrics.exchanges(route.getRouteId()),
-                metrics.failedExchanges(route.getRouteId()),
-                lane.deliveredCount(),
-                lane.failedCount(),
-                backlog.pending(),
-                backlog.lag().toSeconds(),
-                backlog.deadLetters());
-    }
-
-    private RouteView notStarted(DeliveryLane lane) {
+    /** A delivery route, or the lane of one that could not start (no Kafka brokers), with why. */
+    private RouteView delivery(DeliveryLane lane) {
+        boolean started = lane.notStarted() == null;
         OutboxWatch.Backlog backlog = outbox.of(lane);
         return new RouteView(
                 lane.routeId(),
@@ -107,15 +79,15 @@ class RouteOverview {
                 lane.endpoint().id().toString(),
                 lane.endpoint().kind().name(),
                 lane.endpoint().participantUscc(),
-                "NotStarted",
-                "DOWN",
+                started ? state(lane.routeId()) : "NotStarted",
+                deliveries.health(lane).name(),
                 lane.circuit().name(),
-                null,
-                new Outcome(null, lane.notStarted()),
-                0,
-                0,
-                0L,
-                0L,
+                lane.lastSuccess(),
+                started ? lane.lastFailure() : new DeliveryLane.Outcome(null, lane.notStarted()),
+                metrics.exchanges(lane.routeId()),
+                metrics.failedExchanges(lane.routeId()),
+                lane.deliveredCount(),
+                lane.failedCount(),
                 backlog.pending(),
                 backlog.lag().toSeconds(),
                 backlog.deadLetters());
@@ -125,8 +97,8 @@ class RouteOverview {
         String id = route.getRouteId();
         String state = state(id);
         String health = state.equals("Started") ? "UP" : state.equals("Suspended") ? "SUSPENDED" : "DOWN";
-        Outcome failure = metrics.lastFailure(id)
-                .map(f -> new Outcome(f.at(), f.exception()))
+        DeliveryLane.Outcome failure = metrics.lastFailure(id)
+                .map(f -> new DeliveryLane.Outcome(f.at(), f.exception()))
                 .orElse(null);
         return new RouteView(
                 id,
@@ -160,9 +132,5 @@ class RouteOverview {
             return null;
         }
         return routeId.length() > 36 ? routeId.substring(routeId.length() - 36) : null;
-    }
-
-    private static Outcome outcome(DeliveryLane.Outcome o) {
-        return o == null ? null : new Outcome(o.at(), o.detail());
     }
 }
