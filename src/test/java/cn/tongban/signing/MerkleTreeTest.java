@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import java.util.Random;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class MerkleTreeTest {
 
@@ -21,14 +24,16 @@ class MerkleTreeTest {
     }
 
     /** The bottom-up build equals RFC 6962's definition: split at the largest power of two below n. */
-    @Property(tries = 60)
-    void rootMatchesTheRfc6962Definition(@ForAll @IntRange(min = 1, max = 300) int n) {
+    @ParameterizedTest
+    @MethodSource("treeSizesUpTo300")
+    void rootMatchesTheRfc6962Definition(int n) {
         List<byte[]> leaves = leaves(n);
         assertThat(MerkleTree.of(leaves).root()).isEqualTo(rfc6962Root(leaves, 0, n));
     }
 
-    @Property(tries = 60)
-    void everyLeafsProofVerifiesAndNoOtherLeafsDoes(@ForAll @IntRange(min = 1, max = 70) int n) {
+    @ParameterizedTest
+    @MethodSource("treeSizesUpTo70")
+    void everyLeafsProofVerifiesAndNoOtherLeafsDoes(int n) {
         List<byte[]> leaves = leaves(n);
         MerkleTree tree = MerkleTree.of(leaves);
         for (int i = 0; i < n; i++) {
@@ -55,6 +60,20 @@ class MerkleTreeTest {
                 .isFalse();
         assertThat(MerkleTree.verifyInclusion(leaf, 11, 11, tree.inclusionProof(5), tree.root()))
                 .isFalse();
+    }
+
+    static Stream<Arguments> treeSizesUpTo300() {
+        return treeSizes(new Random(6962L), 300);
+    }
+
+    static Stream<Arguments> treeSizesUpTo70() {
+        return treeSizes(new Random(6963L), 70);
+    }
+
+    /** The bounds, then random sizes in 1..max. */
+    private static Stream<Arguments> treeSizes(Random random, int max) {
+        return IntStream.concat(IntStream.of(1, 2, max), IntStream.range(0, 97).map(i -> 1 + random.nextInt(max)))
+                .mapToObj(Arguments::of);
     }
 
     private static List<byte[]> leaves(int n) {
