@@ -3,6 +3,7 @@ package cn.tongban.exchange;
 import cn.tongban.catalog.Endpoint;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -90,13 +91,19 @@ public final class DeliveryLane {
         this.notStarted = why;
     }
 
-    void succeeded(Instant at, int deliveries) {
+    void succeeded(Instant at, int deliveries, long elapsedNanos) {
         delivered.addAndGet(deliveries);
         lastSuccess = new Outcome(at, deliveries + " delivered");
+        breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
     }
 
-    void failed(Instant at, int deliveries, String reason) {
+    /**
+     * Records the failure before telling the breaker: whoever sees the circuit open (health, the
+     * operators' API) then also sees why.
+     */
+    void failed(Instant at, int deliveries, String reason, long elapsedNanos, Throwable cause) {
         failed.addAndGet(deliveries);
         lastFailure = new Outcome(at, reason);
+        breaker.onError(elapsedNanos, TimeUnit.NANOSECONDS, cause == null ? new IllegalStateException(reason) : cause);
     }
 }

@@ -176,7 +176,6 @@ public class EndpointDelivery {
         DeliveryLane lane = lane(exchange);
         List<DeliveryRow> rows = claimed(exchange);
         Instant now = clock.instant();
-        lane.breaker().onSuccess(elapsed(exchange), TimeUnit.NANOSECONDS);
         transaction.executeWithoutResult(status -> {
             store.markDelivered(ids(rows), DeliveryStatus.DELIVERED, now);
             store.releaseLease(exchange.getProperty(LEASE, Long.class), now);
@@ -187,7 +186,7 @@ public class EndpointDelivery {
                     rows.stream().map(ExchangeEvents::delivery).toList(),
                     now));
         });
-        lane.succeeded(now, rows.size());
+        lane.succeeded(now, rows.size(), elapsed(exchange));
     }
 
     /**
@@ -208,13 +207,11 @@ public class EndpointDelivery {
                     cause == null ? "?" : cause.getClass().getName());
             return;
         }
-        lane.breaker()
-                .onError(elapsed(exchange), TimeUnit.NANOSECONDS, cause == null ? new IllegalStateException() : cause);
+        lane.failed(now, rows.size(), reason, elapsed(exchange), cause);
         transaction.executeWithoutResult(status -> {
             markFailed(lane, rows, reason, now);
             store.releaseLease(exchange.getProperty(LEASE, Long.class), now);
         });
-        lane.failed(now, rows.size(), reason);
         log.warn("{} deliveries on route {} failed: {}", rows.size(), exchange.getFromRouteId(), reason);
     }
 
