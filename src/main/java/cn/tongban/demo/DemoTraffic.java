@@ -6,11 +6,16 @@ import cn.tongban.catalog.Resource;
 import cn.tongban.catalog.SupplyList;
 import cn.tongban.security.Accounts;
 import cn.tongban.security.Actor;
+import cn.tongban.security.SignedRequests;
+import cn.tongban.security.SystemKeys;
+import cn.tongban.signing.Sm2Signer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -34,6 +39,8 @@ import tools.jackson.databind.json.JsonMapper;
  * 模拟供方系统: in the demo, each supplier department's system pushes a small batch of invented
  * records to the hub over real HTTP with its own system credential, now and then one with a bad
  * check digit (to show quarantine). The notary office's webhook is the hub's demo receiver.
+ * The population registry's system signs its requests with a registered SM2 key instead
+ * (TONGBAN-SM2, docs/signed-requests.md), and its participant requires it.
  */
 @Component("demoTraffic")
 class DemoTraffic {
@@ -44,10 +51,13 @@ class DemoTraffic {
     private static final String NOTARY_OFFICE = "11430100445509870F";
     /** Shared by query (接口) only; the notary office asks it when notarising a diploma. */
     private static final String QUERY_RESOURCE = "JY-XL-0001";
+    /** Its supplier's systems sign all their requests. */
+    private static final String SIGNING_FEED = "GA-RK-0001";
 
     private final SupplyList supplyList;
     private final ParticipantRegistry participants;
     private final Accounts accounts;
+    private final SystemKeys systemKeys;
     private final JsonMapper json;
     private final Clock clock;
     private final Environment environment;
@@ -55,6 +65,7 @@ class DemoTraffic {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final SplittableRandom random = new SplittableRandom(20201116);
     private final Map<String, String> credentials = new HashMap<>();
+    private final Map<String, SigningSystem> signingSystems = new HashMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private volatile String base;
 
@@ -62,12 +73,14 @@ class DemoTraffic {
             SupplyList supplyList,
             ParticipantRegistry participants,
             Accounts accounts,
+            SystemKeys systemKeys,
             JsonMapper json,
             Clock clock,
             Environment environment) {
         this.supplyList = supplyList;
         this.participants = participants;
         this.accounts = accounts;
+        this.systemKeys = systemKeys;
         this.json = json;
         this.clock = clock;
         this.environment = environment;
@@ -85,6 +98,7 @@ class DemoTraffic {
         }
         ensureNotaryWebhook();
         ensureQueryEndpoint(QUERY_RESOURCE);
+        String signingSupplier = supplyList.get(SIGNING_FEED).providerUscc();
         int pushed = 0;
         for (String code : FEEDS) {
             Resource resource = supplyList.get(code);
@@ -99,28 +113,32 @@ class DemoTraffic {
                 }
                 records.add(Map.of("sourceRecordId", code + "-" + sequence.incrementAndGet(), "record", record));
             }
-            pushed += post(resource.providerUscc(), "/api/exchange/intake/" + code, Map.of("records", records));
+            pushed += post(
+                    resource.providerUscc(),
+                    resource.providerUscc().equals(signingSupplier),
+                    "/api/exchange/intake/" + code,
+                    Map.of("records", records));
         }
         return pushed;
     }
 
-    private int post(String supplier, String path, Object body) {
-        String credential = credentials.computeIfAbsent(supplier, uscc -> {
-            Accounts.IssuedCredential issued = accounts.issueSystemCredential(uscc, Actor.platform("demo-traffic"));
-            return issued.keyId() + ":" + issued.secret();
-        });
+    /** A demo system's key pair, made at start and registered with the hub. */
+    private record SigningSystem(PrivateKey key, String keyId) {}
+
+    private int post(String supplier, boolean signs, String path, Object body) {
+        byte[] bytes = json.writeValueAsBytes(body);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+        if (signs) {
+            SigningSystem system = signingSystems.computeIfAbsent(supplier, this::registerSigningSystem);
+            SignedRequests.sign("POST", path, bytes, system.key(), system.keyId(), clock)
+                    .forEach(request::header);
+        } else {
+            request.header("Authorization", "Basic " + basicCredential(supplier));
+        }
         try {
-            HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(URI.create(base + path))
-                            .header("Content-Type", "application/json")
-                            .header(
-                                    "Authorization",
-                                    "Basic "
-                                            + Base64.getEncoder()
-                                                    .encodeToString(credential.getBytes(StandardCharsets.UTF_8)))
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 202) {
                 log.warn("demo supplier push to {} answered {}", path, response.statusCode());
                 return 0;
@@ -133,6 +151,26 @@ class DemoTraffic {
             Thread.currentThread().interrupt();
             return 0;
         }
+    }
+
+    private String basicCredential(String supplier) {
+        String credential = credentials.computeIfAbsent(supplier, uscc -> {
+            Accounts.IssuedCredential issued = accounts.issueSystemCredential(uscc, Actor.platform("demo-traffic"));
+            return issued.keyId() + ":" + issued.secret();
+        });
+        return Base64.getEncoder().encodeToString(credential.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private SigningSystem registerSigningSystem(String supplier) {
+        KeyPair pair = Sm2Signer.generate();
+        String pem = "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'})
+                        .encodeToString(pair.getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
+        Actor demo = Actor.platform("demo-traffic");
+        SystemKeys.KeyView key = systemKeys.register(supplier, new SystemKeys.KeyRequest(pem, "演示系统"), demo);
+        systemKeys.setAuthentication(supplier, new SystemKeys.AuthenticationSettings(true), demo);
+        return new SigningSystem(pair.getPrivate(), key.keyId());
     }
 
     private void ensureNotaryWebhook() {

@@ -22,6 +22,8 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -34,6 +36,7 @@ final class SignedRequestFilter extends OncePerRequestFilter {
 
     private final SignedRequestVerifier verifier;
     private final SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
+    private final SecurityContextRepository repository = new RequestAttributeSecurityContextRepository();
 
     SignedRequestFilter(SignedRequestVerifier verifier) {
         this.verifier = verifier;
@@ -80,6 +83,8 @@ final class SignedRequestFilter extends OncePerRequestFilter {
         SecurityContext context = contexts.createEmptyContext();
         context.setAuthentication(new SignedRequestAuthentication(system));
         contexts.setContext(context);
+        // As HTTP Basic does: an async dispatch (a streamed answer) finds the authentication again.
+        repository.saveContext(context, request, response);
         chain.doFilter(new ReadableAgain(request, body), response);
     }
 
