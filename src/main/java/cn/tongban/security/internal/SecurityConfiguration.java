@@ -19,6 +19,7 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
@@ -31,7 +32,7 @@ class SecurityConfiguration {
     private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, SignedRequestVerifier signedRequests) throws Exception {
         http.authorizeHttpRequests(requests -> requests.requestMatchers(
                                 "/actuator/health",
                                 "/actuator/health/**",
@@ -62,7 +63,8 @@ class SecurityConfiguration {
                                 problem(response, HttpStatus.FORBIDDEN, "not permitted for this account")))
                 // Stateless machine-to-machine API: no session, so no cookie to forge requests with.
                 .csrf(csrf -> csrf.disable())
-                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .addFilterAfter(new SignedRequestFilter(signedRequests), BasicAuthenticationFilter.class);
         return http.build();
     }
 
