@@ -126,6 +126,25 @@ class SimulatedSystemsIT {
                 .isZero();
     }
 
+    @Test
+    void theHubsSignedQueryIsAnsweredByTheSupplierSystem() {
+        Api notary = Api.at(port).as("gz-admin");
+        String agreement = notary.get("/api/catalog/agreements?resource=JY-XL-0001&demander=" + NOTARY_OFFICE)
+                .json()
+                .get(0)
+                .get("id")
+                .asString();
+        String person = SyntheticIdentifiers.idNumber(new Random(5), "430102", LocalDate.of(1991, 2, 3));
+        // The demo traffic registers the supplier system's query endpoint on its first round.
+        Api.Reply answer = await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> notary.post(
+                                "/api/exchange/query/JY-XL-0001", Map.of("key", person, "agreementId", agreement)),
+                        reply -> reply.status() != 503);
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        assertThat(answer.json().has("record")).isTrue();
+    }
+
     private tools.jackson.databind.JsonNode status() {
         return Api.at(port).as("admin").get("/demo/status").json();
     }
