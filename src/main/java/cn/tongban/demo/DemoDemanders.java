@@ -1,12 +1,15 @@
 package cn.tongban.demo;
 
+import cn.tongban.catalog.ParticipantRegistry;
 import cn.tongban.exchange.Envelope;
 import cn.tongban.exchange.EnvelopeVerifier;
 import cn.tongban.signing.HubKeys;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -14,12 +17,14 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * 模拟需方系统: the demo's demander webhook. Like a real demander it verifies every envelope with
- * the hub's certificate before accepting it; {@code GET /demo/status} shows what arrived.
+ * 模拟需方系统: the demo's demander webhook. Like a real demander it takes calls from the hub only
+ * (HubCallCheck: 401 otherwise, 404 for a participant that does not exist) and verifies every
+ * envelope with the hub's certificate before accepting it; {@code GET /demo/status} shows what arrived.
  */
 @RestController
 @RequestMapping("/demo")
@@ -27,16 +32,33 @@ class DemoDemanders {
 
     private final HubKeys keys;
     private final JsonMapper json;
+    private final HubCallCheck hubCalls;
+    private final ParticipantRegistry participants;
     private final Map<String, AtomicLong> verified = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> rejected = new ConcurrentHashMap<>();
 
-    DemoDemanders(HubKeys keys, JsonMapper json) {
+    DemoDemanders(HubKeys keys, JsonMapper json, HubCallCheck hubCalls, ParticipantRegistry participants) {
         this.keys = keys;
         this.json = json;
+        this.hubCalls = hubCalls;
+        this.participants = participants;
     }
 
     @PostMapping("/demanders/{uscc}/webhook")
-    ResponseEntity<Map<String, Long>> receive(@PathVariable String uscc, @RequestBody JsonNode body) {
+    ResponseEntity<Map<String, Long>> receive(
+            @PathVariable String uscc, @RequestBody byte[] request, HttpServletRequest http) {
+        if (!participants.exists(uscc)) {
+            return ResponseEntity.notFound().build(); // no counter for a stranger's key
+        }
+        if (hubCalls.refusal(http, request).isPresent()) {
+            return ResponseEntity.status(HttpStatus.UNAUTHORIZED).build();
+        }
+        JsonNode body;
+        try {
+            body = json.readTree(request);
+        } catch (JacksonException e) {
+            return ResponseEntity.badRequest().build();
+        }
         long ok = 0;
         long bad = 0;
         for (JsonNode node : body.path("deliveries")) {

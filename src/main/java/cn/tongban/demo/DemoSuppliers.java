@@ -3,6 +3,7 @@ package cn.tongban.demo;
 import cn.tongban.catalog.Resource;
 import cn.tongban.catalog.SupplyList;
 import cn.tongban.identifier.IdNumber;
+import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Map;
@@ -10,19 +11,23 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.springframework.core.env.Environment;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * 模拟供方查询接口: the demo supplier systems' query endpoint, which the hub calls for synchronous
  * queries (接口 mode) the way it would call a department's real one. It answers every valid ID
  * number with the same invented record each time (seeded by the number), and 404 for anything else;
- * nobody real is in it. Off unless the demo province is on.
+ * nobody real is in it. Like a real one it answers the hub only (HubCallCheck): 401 for any other
+ * caller. Off unless the demo province is on.
  */
 @RestController
 @RequestMapping("/demo/suppliers")
@@ -31,20 +36,38 @@ class DemoSuppliers {
     private final SupplyList supplyList;
     private final Clock clock;
     private final Environment environment;
+    private final HubCallCheck hubCalls;
+    private final JsonMapper json;
     private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
 
-    DemoSuppliers(SupplyList supplyList, Clock clock, Environment environment) {
+    DemoSuppliers(SupplyList supplyList, Clock clock, Environment environment, HubCallCheck hubCalls, JsonMapper json) {
         this.supplyList = supplyList;
         this.clock = clock;
         this.environment = environment;
+        this.hubCalls = hubCalls;
+        this.json = json;
     }
 
-    /** The body the hub sends: {@code {"resourceCode", "key"}}. */
+    /** The body the hub sends, signed by the hub: {@code {"resourceCode", "key"}}. */
     @PostMapping("/{uscc}/query")
-    ResponseEntity<Map<String, Object>> query(@PathVariable String uscc, @RequestBody JsonNode body) {
+    ResponseEntity<Map<String, Object>> query(
+            @PathVariable String uscc, @RequestBody byte[] request, HttpServletRequest http) {
+        if (!DemoProvince.enabled(environment)) {
+            return ResponseEntity.notFound().build();
+        }
+        if (hubCalls.refusal(http, request).isPresent()) {
+            // A real department's system answers only the hub: nothing about what it holds.
+            return ResponseEntity.status(HttpStatus.UNAUTHORIZED).build();
+        }
+        JsonNode body;
+        try {
+            body = json.readTree(request);
+        } catch (JacksonException e) {
+            return ResponseEntity.badRequest().build();
+        }
         String code = body.path("resourceCode").asString("");
         String key = body.path("key").asString("");
-        if (!DemoProvince.enabled(environment) || !IdNumber.isValid(key)) {
+        if (!IdNumber.isValid(key)) {
             return ResponseEntity.notFound().build();
         }
         Resource resource = supplyList.list(uscc, null, null).stream()

@@ -7,6 +7,7 @@ import cn.tongban.schema.SchemaRegistry;
 import cn.tongban.schema.WireFormat;
 import cn.tongban.security.Actor;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -56,6 +57,7 @@ public class EndpointDelivery {
     private final TransactionTemplate transaction;
     private final ExchangeProperties properties;
     private final ApplicationEventPublisher events;
+    private final HubRequestSigning signing;
     private final Clock clock;
 
     EndpointDelivery(
@@ -67,8 +69,10 @@ public class EndpointDelivery {
             TransactionTemplate transaction,
             ExchangeProperties properties,
             ApplicationEventPublisher events,
+            HubRequestSigning signing,
             Clock clock) {
         this.routes = routes;
+        this.signing = signing;
         this.store = store;
         this.assembler = assembler;
         this.registry = registry;
@@ -132,20 +136,26 @@ public class EndpointDelivery {
         return claim == null ? new ExchangeStore.Claim(List.of(), false, 0) : claim;
     }
 
-    /** A webhook call: every claimed envelope in one JSON body, with the record's idempotency key when alone. */
+    /**
+     * A webhook call: every claimed envelope in one JSON body, with the record's idempotency key
+     * when alone, signed by the hub so the demander's system can tell the hub's calls from others'.
+     */
     public void webhookRequest(Exchange exchange) {
         List<DeliveryRow> rows = claimed(exchange);
         List<Object> envelopes = new ArrayList<>(rows.size());
         for (DeliveryRow row : rows) {
             envelopes.add(assembler.assemble(row));
         }
+        byte[] body = json.writeValueAsBytes(Map.of("deliveries", envelopes));
+        String address = lane(exchange).endpoint().address();
         Message in = exchange.getIn();
         in.removeHeaders("*"); // nothing of the last pass's answer goes out as a request header
         in.setHeader(Exchange.HTTP_METHOD, "POST");
-        in.setHeader(Exchange.HTTP_URI, lane(exchange).endpoint().address());
+        in.setHeader(Exchange.HTTP_URI, address);
         in.setHeader(Exchange.CONTENT_TYPE, "application/json");
         in.setHeader("Idempotency-Key", rows.size() == 1 ? rows.get(0).idempotencyKey() : "batch");
-        in.setBody(json.writeValueAsBytes(Map.of("deliveries", envelopes)));
+        signing.headers("POST", URI.create(address), body).forEach(in::setHeader);
+        in.setBody(body);
     }
 
     /**

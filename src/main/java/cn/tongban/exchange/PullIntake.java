@@ -60,6 +60,8 @@ public class PullIntake {
     private final Clock clock;
     private final HttpClient http;
 
+    private final HubRequestSigning signing;
+
     PullIntake(
             ParticipantRegistry participants,
             SupplyList supplyList,
@@ -68,8 +70,10 @@ public class PullIntake {
             TransactionTemplate transaction,
             ExchangeProperties properties,
             JsonMapper json,
+            HubRequestSigning signing,
             Clock clock) {
         this.participants = participants;
+        this.signing = signing;
         this.supplyList = supplyList;
         this.intake = intake;
         this.store = store;
@@ -175,15 +179,15 @@ public class PullIntake {
         if (cursor != null) {
             url.append("&cursor=").append(URLEncoder.encode(cursor, StandardCharsets.UTF_8));
         }
+        URI target = URI.create(url.toString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(target)
+                .timeout(properties.webhookTimeout())
+                .header("Accept", "application/json")
+                .GET();
+        signing.headers("GET", target, new byte[0]).forEach(request::header);
         HttpResponse<byte[]> response;
         try {
-            response = http.send(
-                    HttpRequest.newBuilder(URI.create(url.toString()))
-                            .timeout(properties.webhookTimeout())
-                            .header("Accept", "application/json")
-                            .GET()
-                            .build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new PullFailed("unreachable (" + e.getClass().getSimpleName() + ")");
         } catch (InterruptedException e) {

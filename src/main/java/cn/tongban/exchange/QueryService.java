@@ -98,6 +98,7 @@ public class QueryService {
     private final Duration timeout;
     private final CloseableHttpClient http;
     private final Map<String, Breaker> breakers = new ConcurrentHashMap<>();
+    private final HubRequestSigning signing;
     private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
 
     QueryService(
@@ -109,8 +110,10 @@ public class QueryService {
             Clock clock,
             ApplicationEventPublisher events,
             ExchangeProperties properties,
-            PersonRefs personRefs) {
+            PersonRefs personRefs,
+            HubRequestSigning signing) {
         this.personRefs = personRefs;
+        this.signing = signing;
         this.agreements = agreements;
         this.supplyList = supplyList;
         this.participants = participants;
@@ -303,10 +306,10 @@ public class QueryService {
                         HttpStatus.SERVICE_UNAVAILABLE, "the supplier is unavailable (circuit open)", List.of());
             }
         }
+        byte[] body = json.writeValueAsBytes(Map.of("resourceCode", resourceCode, "key", key));
         HttpPost post = new HttpPost(url);
-        post.setEntity(new ByteArrayEntity(
-                json.writeValueAsBytes(Map.of("resourceCode", resourceCode, "key", key)),
-                ContentType.APPLICATION_JSON));
+        post.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
+        signing.headers("POST", java.net.URI.create(url), body).forEach(post::setHeader);
         try {
             SupplierAnswer response = http.execute(
                     post,

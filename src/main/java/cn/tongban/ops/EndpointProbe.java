@@ -3,6 +3,7 @@ package cn.tongban.ops;
 import cn.tongban.catalog.Endpoint;
 import cn.tongban.catalog.EndpointKind;
 import cn.tongban.exchange.ExchangeProperties;
+import cn.tongban.exchange.HubRequestSigning;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,10 +27,12 @@ import org.springframework.stereotype.Component;
 class EndpointProbe {
 
     private final ExchangeProperties properties;
+    private final HubRequestSigning signing;
     private final HttpClient http;
 
-    EndpointProbe(ExchangeProperties properties) {
+    EndpointProbe(ExchangeProperties properties, HubRequestSigning signing) {
         this.properties = properties;
+        this.signing = signing;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(properties.webhookTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -53,11 +56,12 @@ class EndpointProbe {
     private Result http(Endpoint endpoint) {
         long start = System.nanoTime();
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint.address()))
+            URI target = URI.create(endpoint.address());
+            HttpRequest.Builder request = HttpRequest.newBuilder(target)
                     .method("HEAD", HttpRequest.BodyPublishers.noBody())
-                    .timeout(properties.webhookTimeout())
-                    .build();
-            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+                    .timeout(properties.webhookTimeout());
+            signing.headers("HEAD", target, new byte[0]).forEach(request::header);
+            HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
             String tls = response.sslSession().map(EndpointProbe::describe).orElse(null);
             return new Result(
                     endpoint.kind().name(),

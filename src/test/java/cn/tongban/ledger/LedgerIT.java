@@ -27,19 +27,23 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
@@ -59,6 +63,17 @@ class LedgerIT {
 
     @Autowired
     TransactionTemplate transaction;
+
+    /** The tables' owner: the embedded default's superuser, else the one configured connection. */
+    @Autowired
+    @Qualifier("ownerDataSource")
+    Optional<DataSource> ownerDataSource;
+
+    @Autowired
+    DataSource dataSource;
+
+    JdbcTemplate owner;
+    TransactionTemplate ownerTransaction;
 
     @Autowired
     Ledger ledger;
@@ -81,6 +96,9 @@ class LedgerIT {
 
     @BeforeEach
     void province() {
+        DataSource tablesOwner = ownerDataSource.orElse(dataSource);
+        owner = new JdbcTemplate(tablesOwner);
+        ownerTransaction = new TransactionTemplate(new DataSourceTransactionManager(tablesOwner));
         province = new ExchangeProvinceAccess(port);
         auditor = Api.at(port).as("auditor");
         person = SyntheticIdentifiers.idNumber(new Random(), "430102", LocalDate.of(1991, 3, 3));
@@ -159,11 +177,12 @@ class LedgerIT {
         province.push("A-1", person);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> jdbc.queryForObject("select count(*) from ledger_event", Long.class) > 0);
-        assertThatThrownBy(() -> jdbc.update("update ledger_event set outcome = 'X' where seq = 1"))
+        // Even the tables' owner is refused by the triggers.
+        assertThatThrownBy(() -> owner.update("update ledger_event set outcome = 'X' where seq = 1"))
                 .hasStackTraceContaining("append-only");
-        assertThatThrownBy(() -> jdbc.update("delete from ledger_event where seq = 1"))
+        assertThatThrownBy(() -> owner.update("delete from ledger_event where seq = 1"))
                 .hasStackTraceContaining("append-only");
-        assertThatThrownBy(() -> jdbc.update("truncate ledger_event")).hasStackTraceContaining("append-only");
+        assertThatThrownBy(() -> owner.update("truncate ledger_event")).hasStackTraceContaining("append-only");
         // The application's own role, when the hub runs as one, is not even granted the statements.
         Boolean role = jdbc.queryForObject(
                 "select exists (select 1 from pg_roles where rolname = 'tongban_app')", Boolean.class);
@@ -276,7 +295,7 @@ class LedgerIT {
                 .contains(month.toString().substring(0, 7));
         assertThat(archives.toString()).doesNotContain("boundary");
         assertThat(lineageOfArchive(month)).isEqualTo(1);
-        assertThatThrownBy(() -> jdbc.update("delete from ledger_archive")).hasStackTraceContaining("append-only");
+        assertThatThrownBy(() -> owner.update("delete from ledger_archive")).hasStackTraceContaining("append-only");
 
         // The chain check bridges the gap with the archived hashes, and still names a changed row.
         JsonNode check = auditor.get("/api/audit/verify").json();
@@ -314,9 +333,9 @@ class LedgerIT {
 
     private void tamper(long seq, String outcome) {
         // As a superuser, with triggers off for this transaction: what an insider could do.
-        transaction.executeWithoutResult(status -> {
-            jdbc.execute("set local session_replication_role = replica");
-            jdbc.update("update ledger_event set outcome = ? where seq = ?", outcome, seq);
+        ownerTransaction.executeWithoutResult(status -> {
+            owner.execute("set local session_replication_role = replica");
+            owner.update("update ledger_event set outcome = ? where seq = ?", outcome, seq);
         });
     }
 
@@ -440,9 +459,9 @@ class LedgerIT {
     }
 
     private void forgeLeaf(long seq, String sourceRecordId) {
-        transaction.executeWithoutResult(status -> {
-            jdbc.execute("set local session_replication_role = replica");
-            jdbc.update(
+        ownerTransaction.executeWithoutResult(status -> {
+            owner.execute("set local session_replication_role = replica");
+            owner.update(
                     "update ledger_leaf set source_record_id = ? where seq = ? and leaf_index = 1",
                     sourceRecordId,
                     seq);

@@ -414,12 +414,17 @@ public class LedgerStore {
                 .list();
     }
 
-    /** Drops an archived month's partition (its rows are in the archive file). */
+    /**
+     * Drops an archived month's partitions (its rows are in the archive file), through a function
+     * that runs as the tables' owner and refuses a month without its archive row (V11).
+     */
     public void dropPartition(LocalDate month) {
         // Dropping a partition locks the whole ledger briefly; do not queue behind a long export forever.
         jdbc.sql("set local lock_timeout = '30s'").update();
-        jdbc.sql("drop table " + partition(month)).update();
-        jdbc.sql("drop table if exists " + leafPartition(month)).update();
+        jdbc.sql("select ledger_drop_archived_partition(?)")
+                .param(month.withDayOfMonth(1))
+                .query()
+                .listOfRows();
     }
 
     /** Only one archiver at a time, across hub instances (held until the transaction ends). */
@@ -432,29 +437,15 @@ public class LedgerStore {
         return "ledger_event_y%dm%02d".formatted(first.getYear(), first.getMonthValue());
     }
 
-    private static String leafPartition(LocalDate month) {
-        return partition(month).replace("ledger_event_", "ledger_leaf_");
-    }
-
-    /** Creates the monthly partitions (events and their leaves) holding {@code month} if missing. */
+    /**
+     * Creates the monthly partitions (events and their leaves) holding {@code month} if missing,
+     * through a function that runs as the tables' owner: the hub's own role owns no ledger table (V11).
+     */
     public boolean ensurePartition(LocalDate month) {
-        LocalDate first = month.withDayOfMonth(1);
-        boolean created = ensurePartition("ledger_event", partition(first), first);
-        return ensurePartition("ledger_leaf", leafPartition(first), first) || created;
-    }
-
-    private boolean ensurePartition(String table, String name, LocalDate first) {
-        Boolean exists = jdbc.sql("select to_regclass(?) is not null")
-                .param(name)
+        return Boolean.TRUE.equals(jdbc.sql("select ledger_ensure_partition(?)")
+                .param(month.withDayOfMonth(1))
                 .query(Boolean.class)
-                .single();
-        if (Boolean.TRUE.equals(exists)) {
-            return false;
-        }
-        jdbc.sql("create table %s partition of %s for values from ('%s') to ('%s')"
-                        .formatted(name, table, first, first.plusMonths(1)))
-                .update();
-        return true;
+                .single());
     }
 
     private record Query(StringBuilder sql, List<Object> params) {}

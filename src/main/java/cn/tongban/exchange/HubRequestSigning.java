@@ -1,0 +1,38 @@
+package cn.tongban.exchange;
+
+import cn.tongban.security.SignedRequests;
+import cn.tongban.signing.HubKeys;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+
+/**
+ * 平台请求签名: every call the hub makes to a participant's system (webhook deliveries, queries to a
+ * supplier, pulls, operators' probes) is signed with the hub's SM2 key in the same TONGBAN-SM2
+ * scheme systems use towards the hub (docs/signed-requests.md), so a department's endpoint can
+ * answer the hub only — checked with the published hub certificate, no shared secret.
+ */
+@Component
+public class HubRequestSigning {
+
+    private final HubKeys keys;
+    private final Clock clock;
+
+    HubRequestSigning(HubKeys keys, Clock clock) {
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    /** The headers to add to a request to {@code target}: Authorization and Tongban-Content-SM3. */
+    public Map<String, String> headers(String method, URI target, byte[] body) {
+        return SignedRequests.sign(
+                method, pathAndQuery(target), body, keys.signingKey(), SignedRequests.keyId(keys.publicKey()), clock);
+    }
+
+    /** The request target as sent: the raw path ("/" when empty) and the raw query. */
+    public static String pathAndQuery(URI target) {
+        String path = target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
+        return target.getRawQuery() == null ? path : path + "?" + target.getRawQuery();
+    }
+}
