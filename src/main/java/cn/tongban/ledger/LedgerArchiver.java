@@ -176,7 +176,7 @@ public class LedgerArchiver {
                         seq -> store.sealCovering(seq).orElse(null),
                         seal -> store.hashes(seal.fromSeq(), seal.toSeq()),
                         store::leaves,
-                        keys.signingKey())) {
+                        keys)) {
             store.each(
                     new LedgerStore.Filter(null, null, null, null, null, null, null, from, to),
                     sealedTo,
@@ -186,7 +186,7 @@ public class LedgerArchiver {
             query.put("archive", YearMonth.from(first).toString());
             query.put("from", from.toString());
             query.put("to", to.toString());
-            writer.finish(query, keys.certificatePem(), keys.signingKey());
+            writer.finish(query);
         }
     }
 

@@ -36,6 +36,7 @@ class SecurityConfiguration {
                                 "/actuator/health",
                                 "/actuator/health/**",
                                 "/api/exchange/hub-certificate",
+                                "/api/exchange/hub-certificates",
                                 // The demo demander webhook authenticates the hub by the signatures it verifies.
                                 "/demo/demanders/*/webhook",
                                 // The demo supplier systems' query endpoint, called by the hub like a department's own.
