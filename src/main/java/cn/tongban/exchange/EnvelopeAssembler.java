@@ -51,7 +51,7 @@ public class EnvelopeAssembler {
         String schemaText = store.schema(row.schemaFingerprint())
                 .orElseThrow(() -> new IllegalStateException("projection schema missing for a delivery"));
         Schema schema = schemas.computeIfAbsent(row.schemaFingerprint(), k -> new Schema.Parser().parse(schemaText));
-        byte[] avro = cipher.decrypt(row.payloadCipher());
+        byte[] avro = cipher.decrypt(row.keyId(), row.payloadCipher());
         GenericRecord record;
         try {
             record = new GenericDatumReader<GenericRecord>(schema)

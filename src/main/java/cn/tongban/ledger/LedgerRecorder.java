@@ -223,6 +223,16 @@ class LedgerRecorder {
     }
 
     @EventListener
+    void on(HubKeyEvents.DataKeyRotated e) {
+        record(List.of(hubKeyEntry(
+                e.at(),
+                "DATA_KEY_ROTATED",
+                e.actor(),
+                "ROTATED",
+                details("previousKeyId", e.previousKeyId(), "keyId", e.keyId(), "reason", e.reason()))));
+    }
+
+    @EventListener
     void on(HubKeyEvents.HubCertificateExpiring e) {
         record(List.of(hubKeyEntry(
                 e.at(),

@@ -153,12 +153,24 @@ class OpsController {
     /** 密钥轮换: a new hub signing key from now on; platform administrators only, with a reason for the ledger. */
     @PostMapping("/hub-keys/rotate")
     Rotated rotateHubKey(@Valid @RequestBody Reason request) {
-        Actor actor = CurrentActor.get();
-        if (!actor.isPlatformAdmin()) {
-            throw ApiException.forbidden("rotating the hub's signing key is for platform administrators");
-        }
+        Actor actor = platformAdmin("rotating the hub's signing key");
         HubKeys.Rotation rotated = rotation.rotate(actor.name(), request.reason());
         return new Rotated(rotated.previousKeyId(), rotated.keyId());
+    }
+
+    /** A new SM4 data key for data at rest from now on; platform administrators only. */
+    @PostMapping("/data-keys/rotate")
+    HubKeyRotation.DataKeyRotation rotateDataKey(@Valid @RequestBody Reason request) {
+        Actor actor = platformAdmin("rotating the hub's data key");
+        return rotation.rotateDataKey(actor.name(), request.reason());
+    }
+
+    private static Actor platformAdmin(String what) {
+        Actor actor = CurrentActor.get();
+        if (!actor.isPlatformAdmin()) {
+            throw ApiException.forbidden(what + " is for platform administrators");
+        }
+        return actor;
     }
 
     private static Actor operator() {

@@ -6,18 +6,20 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * 密钥轮换: replaces the hub's SM2 signing key and certificate, and has the ledger record it with
- * both fingerprints. The caller checks that the actor is a platform administrator.
+ * 密钥轮换: replaces the hub's SM2 signing key and certificate, or its SM4 data key, and has the
+ * ledger record it with both identifiers. The caller checks that the actor is a platform administrator.
  */
 @Service
 public class HubKeyRotation {
 
     private final HubKeys keys;
+    private final DataCipher cipher;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    HubKeyRotation(HubKeys keys, ApplicationEventPublisher events, Clock clock) {
+    HubKeyRotation(HubKeys keys, DataCipher cipher, ApplicationEventPublisher events, Clock clock) {
         this.keys = keys;
+        this.cipher = cipher;
         this.events = events;
         this.clock = clock;
     }
@@ -32,5 +34,17 @@ public class HubKeyRotation {
         events.publishEvent(new HubKeyEvents.HubKeyRotated(
                 clock.instant(), actor, rotation.previousKeyId(), rotation.keyId(), reason));
         return rotation;
+    }
+
+    /** What a data key rotation changed: the identifiers of the key before and the one that encrypts now. */
+    public record DataKeyRotation(String previousKeyId, String keyId) {}
+
+    /** A new SM4 data key encrypts from now on; data encrypted before stays readable with its own key. */
+    @Transactional
+    public DataKeyRotation rotateDataKey(String actor, String reason) {
+        String before = cipher.keyId();
+        String after = cipher.use(keys.addDataKey());
+        events.publishEvent(new HubKeyEvents.DataKeyRotated(clock.instant(), actor, before, after, reason));
+        return new DataKeyRotation(before, after);
     }
 }

@@ -71,15 +71,18 @@ public final class HubKeys {
 
     private final Path dir;
     private final String subjectName;
-    private final byte[] dataKey;
+    /** The SM4 data keys in the order they were made: data-key.hex, then data-key-2.hex, … */
+    private final List<byte[]> dataKeys = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private volatile Signer current;
     /** Every certificate the hub ever signed with, current included, by keyId, oldest first. */
     private final Map<String, X509Certificate> certificates = new ConcurrentHashMap<>();
 
-    private HubKeys(Path dir, String subjectName, Signer current, List<X509Certificate> previous, byte[] dataKey) {
+    private HubKeys(
+            Path dir, String subjectName, Signer current, List<X509Certificate> previous, List<byte[]> dataKeys) {
         this.dir = dir;
         this.subjectName = subjectName;
-        this.dataKey = dataKey;
+        this.dataKeys.addAll(dataKeys);
         this.current = current;
         for (X509Certificate certificate : previous) {
             certificates.put(keyIdOf(certificate), certificate);
@@ -102,7 +105,11 @@ public final class HubKeys {
         byte[] dataKey = new byte[16];
         new SecureRandom().nextBytes(dataKey);
         return new HubKeys(
-                null, subjectName, Signer.of(pair.getPrivate(), selfSigned(pair, subjectName)), List.of(), dataKey);
+                null,
+                subjectName,
+                Signer.of(pair.getPrivate(), selfSigned(pair, subjectName)),
+                List.of(),
+                List.of(dataKey));
     }
 
     /** Loads the keys from {@code dir}, creating any that is missing. */
@@ -126,9 +133,7 @@ public final class HubKeys {
             }
             PrivateKey key = readKey(Files.readString(keyFile));
             X509Certificate certificate = readCertificate(Files.readString(certFile));
-            byte[] dataKey =
-                    HexFormat.of().parseHex(Files.readString(dataKeyFile).strip());
-            return new HubKeys(dir, subjectName, Signer.of(key, certificate), archived(dir), dataKey);
+            return new HubKeys(dir, subjectName, Signer.of(key, certificate), archived(dir), dataKeys(dir));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the hub keys in " + dir, e);
         }
@@ -206,7 +211,30 @@ public final class HubKeys {
 
     /** The certificate a signature names by its keyId, current or retired. */
     public Optional<X509Certificate> certificate(String keyId) {
-        return Optional.ofNullable(keyId == null ? null : certificates.get(keyId));
+        if (keyId == null) {
+            return Optional.empty();
+        }
+        X509Certificate known = certificates.get(keyId);
+        if (known == null && dir != null) {
+            rescan(); // another hub sharing this key directory may have rotated
+            known = certificates.get(keyId);
+        }
+        return Optional.ofNullable(known);
+    }
+
+    private void rescan() {
+        try {
+            for (X509Certificate certificate : archived(dir)) {
+                certificates.putIfAbsent(keyIdOf(certificate), certificate);
+            }
+            X509Certificate onDisk = readCertificate(Files.readString(dir.resolve(CERTIFICATE_FILE)));
+            certificates.putIfAbsent(keyIdOf(onDisk), onDisk);
+        } catch (IOException | RuntimeException e) {
+            log.warn(
+                    "cannot read the hub certificates in {} ({})",
+                    dir,
+                    e.getClass().getSimpleName());
+        }
     }
 
     /**
@@ -246,8 +274,46 @@ public final class HubKeys {
         return pem(certificate);
     }
 
+    /** The first SM4 data key (data-key.hex). */
     public byte[] dataKey() {
-        return dataKey.clone();
+        return dataKeys.get(0).clone();
+    }
+
+    /** Every SM4 data key, oldest first; the last one encrypts. */
+    public List<byte[]> dataKeys() {
+        return dataKeys.stream().map(byte[]::clone).toList();
+    }
+
+    /**
+     * Makes a new SM4 data key (data-key-&lt;n&gt;.hex) for new data; the earlier ones are kept,
+     * since what they encrypted is decrypted with them.
+     */
+    public synchronized byte[] addDataKey() {
+        byte[] key = new byte[16];
+        new SecureRandom().nextBytes(key);
+        if (dir != null) {
+            try {
+                writeSecret(
+                        dir.resolve("data-key-" + (dataKeys.size() + 1) + ".hex"),
+                        HexFormat.of().formatHex(key));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write a new data key in " + dir, e);
+            }
+        }
+        dataKeys.add(key);
+        return key.clone();
+    }
+
+    private static List<byte[]> dataKeys(Path dir) throws IOException {
+        List<byte[]> keys = new ArrayList<>();
+        keys.add(HexFormat.of()
+                .parseHex(Files.readString(dir.resolve("data-key.hex")).strip()));
+        for (int n = 2; Files.exists(dir.resolve("data-key-" + n + ".hex")); n++) {
+            keys.add(HexFormat.of()
+                    .parseHex(Files.readString(dir.resolve("data-key-" + n + ".hex"))
+                            .strip()));
+        }
+        return keys;
     }
 
     public static X509Certificate readCertificate(String pem) {
