@@ -160,6 +160,39 @@ class HubKeyRotationIT {
                         .contains("\"previousKeyId\":\"" + old + "\"", "\"keyId\":\"" + now + "\"", "annual rotation"));
     }
 
+    @Test
+    void s03_afterADataKeyRotationRecordsStoredBeforeAndAfterAreBothReadable() {
+        province.push("D-1", person);
+        await().atMost(Duration.ofSeconds(15)).until(() -> province.mailboxOfInsurer(), m -> m.size() == 1);
+        Map<String, String> reason = Map.of("reason", "data key rotation");
+        assertThat(Api.at(port)
+                        .as("ops")
+                        .post("/api/ops/data-keys/rotate", reason)
+                        .status())
+                .isEqualTo(403);
+        Api.Reply rotated = Api.at(port).as("admin").post("/api/ops/data-keys/rotate", reason);
+        assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
+        String before = rotated.json().get("previousKeyId").asString();
+        String now = rotated.json().get("keyId").asString();
+        assertThat(now).isNotEqualTo(before);
+
+        province.push("D-2", person);
+        List<JsonNode> mailbox =
+                await().atMost(Duration.ofSeconds(15)).until(() -> province.mailboxOfInsurer(), m -> m.size() == 2);
+        Map<String, X509Certificate> certificates = published();
+        for (JsonNode item : mailbox) {
+            assertThat(verify(item.get("envelope"), certificates)).isNull();
+        }
+        List<String> details = new ArrayList<>();
+        Api.at(port)
+                .as("auditor")
+                .get("/api/audit/events?type=DATA_KEY_ROTATED&size=100")
+                .json()
+                .get("items")
+                .forEach(e -> details.add(e.get("details").asString()));
+        assertThat(details).anySatisfy(d -> assertThat(d).contains(before, now));
+    }
+
     private Map<String, X509Certificate> published() {
         Map<String, X509Certificate> byFingerprint = new HashMap<>();
         for (JsonNode c : Api.at(port).get("/api/exchange/hub-certificates").json()) {
