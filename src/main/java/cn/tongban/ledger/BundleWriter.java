@@ -303,7 +303,8 @@ final class BundleWriter implements AutoCloseable {
                 hub-certificate.pem the hub's certificates: the bundle signer's first, then older ones its seals name
                 manifest.json       SM3 of every file; manifest.sig is the hub's SM2 signature over it
 
-                Verify offline:  java -jar tongban-hub.jar verify <this file>
+                Verify offline:  java -jar tongban-hub.jar verify --trust <the hub's certificate PEM> <this file>
+                                 (or --trust-fingerprint <SM3 of its DER, hex>; see docs/signatures.md)
                 """;
     }
 
