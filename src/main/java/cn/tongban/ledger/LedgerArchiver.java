@@ -105,7 +105,11 @@ public class LedgerArchiver {
         try {
             Files.createDirectories(properties.archiveDir());
             write(first, sealedTo, partial);
-            BundleVerifier.Verdict verdict = BundleVerifier.verify(partial);
+            // Pinned to the hub's own certificates: the archive must be signed by this hub's key.
+            java.util.Set<String> own = keys.published().stream()
+                    .map(cn.tongban.signing.HubKeys.Published::keyId)
+                    .collect(java.util.stream.Collectors.toSet());
+            BundleVerifier.Verdict verdict = BundleVerifier.verify(partial, own);
             if (!verdict.valid() || verdict.events() != span.events()) {
                 throw new IllegalStateException("the archive of " + month + " does not check out: " + verdict);
             }
