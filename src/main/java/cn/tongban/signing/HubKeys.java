@@ -50,6 +50,8 @@ public final class HubKeys {
     private static final String KEY_FILE = "hub-signing-key.pem";
     private static final String CERTIFICATE_FILE = "hub-certificate.pem";
     private static final String ARCHIVE_PREFIX = "hub-certificate-";
+    /** The keyId of the first hub key, written at the first rotation (before it, the current key is the first). */
+    private static final String FIRST_KEY_FILE = "hub-key-first.txt";
 
     /** The key that signs now, with its certificate and keyId, read together so they always match. */
     public record Signer(String keyId, PrivateKey key, X509Certificate certificate) {
@@ -75,12 +77,19 @@ public final class HubKeys {
     private final List<byte[]> dataKeys = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private volatile Signer current;
+    private volatile String originalKeyId;
     /** Every certificate the hub ever signed with, current included, by keyId, oldest first. */
     private final Map<String, X509Certificate> certificates = new ConcurrentHashMap<>();
 
     private HubKeys(
-            Path dir, String subjectName, Signer current, List<X509Certificate> previous, List<byte[]> dataKeys) {
+            Path dir,
+            String subjectName,
+            Signer current,
+            List<X509Certificate> previous,
+            List<byte[]> dataKeys,
+            String originalKeyId) {
         this.dir = dir;
+        this.originalKeyId = originalKeyId == null ? current.keyId() : originalKeyId;
         this.subjectName = subjectName;
         this.dataKeys.addAll(dataKeys);
         this.current = current;
@@ -109,7 +118,8 @@ public final class HubKeys {
                 subjectName,
                 Signer.of(pair.getPrivate(), selfSigned(pair, subjectName)),
                 List.of(),
-                List.of(dataKey));
+                List.of(dataKey),
+                null);
     }
 
     /** Loads the keys from {@code dir}, creating any that is missing. */
@@ -119,6 +129,7 @@ public final class HubKeys {
             Path keyFile = dir.resolve(KEY_FILE);
             Path certFile = dir.resolve(CERTIFICATE_FILE);
             Path dataKeyFile = dir.resolve("data-key.hex");
+            finishInterruptedRotation(dir);
             if (!Files.exists(keyFile) || !Files.exists(certFile)) {
                 KeyPair pair = Sm2Signer.generate();
                 X509Certificate certificate = selfSigned(pair, subjectName);
@@ -133,10 +144,29 @@ public final class HubKeys {
             }
             PrivateKey key = readKey(Files.readString(keyFile));
             X509Certificate certificate = readCertificate(Files.readString(certFile));
-            return new HubKeys(dir, subjectName, Signer.of(key, certificate), archived(dir), dataKeys(dir));
+            return new HubKeys(
+                    dir, subjectName, Signer.of(key, certificate), archived(dir), dataKeys(dir), firstKeyId(dir));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the hub keys in " + dir, e);
         }
+    }
+
+    /** Both .new files: the rotation never took effect, the old pair stands. Only the certificate: the key was moved in. */
+    private static void finishInterruptedRotation(Path dir) throws IOException {
+        Path newKey = dir.resolve(KEY_FILE + ".new");
+        Path newCertificate = dir.resolve(CERTIFICATE_FILE + ".new");
+        if (Files.exists(newKey)) {
+            Files.delete(newKey);
+            Files.deleteIfExists(newCertificate);
+        } else if (Files.exists(newCertificate)) {
+            Files.move(newCertificate, dir.resolve(CERTIFICATE_FILE), StandardCopyOption.REPLACE_EXISTING);
+            log.warn("completed a hub key rotation interrupted in {}", dir);
+        }
+    }
+
+    private static String firstKeyId(Path dir) throws IOException {
+        Path file = dir.resolve(FIRST_KEY_FILE);
+        return Files.exists(file) ? Files.readString(file).strip() : null;
     }
 
     private static List<X509Certificate> archived(Path dir) throws IOException {
@@ -155,9 +185,10 @@ public final class HubKeys {
 
     /**
      * Makes a new SM2 key and self-signed certificate that sign from now on. The retired
-     * certificate is archived first and the new key written before the new certificate, so a
-     * crash in between leaves either the old pair or the new one, and never loses a certificate.
-     * The retired private key is overwritten: nothing needs it to verify.
+     * certificate is archived first; the new pair is written aside (.new) and moved in, key
+     * first, so that a start after a crash finds the old pair or completes the new one
+     * ({@link #finishInterruptedRotation}), and never loses a certificate. The retired private
+     * key is overwritten: nothing needs it to verify.
      */
     public synchronized Rotation rotate() {
         Signer before = current;
@@ -167,6 +198,9 @@ public final class HubKeys {
         if (dir != null) {
             try {
                 Files.writeString(dir.resolve(ARCHIVE_PREFIX + before.keyId() + ".pem"), pem(before.certificate()));
+                if (!Files.exists(dir.resolve(FIRST_KEY_FILE))) {
+                    Files.writeString(dir.resolve(FIRST_KEY_FILE), originalKeyId);
+                }
                 Path newKey = dir.resolve(KEY_FILE + ".new");
                 Path newCertificate = dir.resolve(CERTIFICATE_FILE + ".new");
                 writeSecret(newKey, pem(pair.getPrivate()));
@@ -242,18 +276,12 @@ public final class HubKeys {
      * (made before key ids were stored beside it) is the first hub key's.
      */
     public Optional<PublicKey> publicKey(String keyId) {
-        return (keyId == null ? Optional.of(original()) : certificate(keyId)).map(X509Certificate::getPublicKey);
+        return certificate(keyId == null ? originalKeyId : keyId).map(X509Certificate::getPublicKey);
     }
 
-    /** The keyId of the first certificate the hub signed with (the oldest still published). */
+    /** The keyId of the first certificate the hub signed with (hub-key-first.txt once it has rotated). */
     public String originalKeyId() {
-        return keyIdOf(original());
-    }
-
-    private X509Certificate original() {
-        return certificates.values().stream()
-                .min(Comparator.comparing(X509Certificate::getNotBefore))
-                .orElseThrow();
+        return originalKeyId;
     }
 
     /** Every published certificate, the current one first, then the retired ones, newest first. */
