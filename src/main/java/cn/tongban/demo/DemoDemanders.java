@@ -63,7 +63,7 @@ class DemoDemanders {
         long bad = 0;
         for (JsonNode node : body.path("deliveries")) {
             Envelope envelope = json.treeToValue(node, Envelope.class);
-            if (EnvelopeVerifier.problem(envelope, keys.publicKey()) == null && uscc.equals(envelope.demanderUscc())) {
+            if (EnvelopeVerifier.problem(envelope, keys) == null && uscc.equals(envelope.demanderUscc())) {
                 ok++;
             } else {
                 bad++;

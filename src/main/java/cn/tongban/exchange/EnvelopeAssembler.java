@@ -51,7 +51,7 @@ public class EnvelopeAssembler {
         String schemaText = store.schema(row.schemaFingerprint())
                 .orElseThrow(() -> new IllegalStateException("projection schema missing for a delivery"));
         Schema schema = schemas.computeIfAbsent(row.schemaFingerprint(), k -> new Schema.Parser().parse(schemaText));
-        byte[] avro = cipher.decrypt(row.payloadCipher());
+        byte[] avro = cipher.decrypt(row.keyId(), row.payloadCipher());
         GenericRecord record;
         try {
             record = new GenericDatumReader<GenericRecord>(schema)
@@ -74,12 +74,14 @@ public class EnvelopeAssembler {
                 Base64.getEncoder().encodeToString(avro),
                 JsonRecords.write(record),
                 null);
+        // Rows from before key ids were stored were signed with the hub's first key (V9).
+        String keyId = row.signingKeyId() != null ? row.signingKeyId() : keys.originalKeyId();
         if (row.leafIndex() == null) {
             return unsigned.withSignature(new Envelope.Signature(
                     "RECORD",
                     "SM3withSM2",
                     "1234567812345678",
-                    keys.keyId(),
+                    keyId,
                     Base64.getEncoder().encodeToString(row.recordSignature()),
                     null));
         }
@@ -99,7 +101,7 @@ public class EnvelopeAssembler {
                 "BATCH",
                 "SM3withSM2",
                 "1234567812345678",
-                keys.keyId(),
+                keyId,
                 Base64.getEncoder().encodeToString(sealed.seal().signature()),
                 new Envelope.Batch(
                         row.batchId().toString(),

@@ -1,5 +1,6 @@
 package cn.tongban.exchange;
 
+import cn.tongban.signing.HubKeys;
 import cn.tongban.signing.MerkleTree;
 import cn.tongban.signing.Sm2Signer;
 import cn.tongban.signing.Sm3;
@@ -22,7 +23,19 @@ public final class EnvelopeVerifier {
 
     private EnvelopeVerifier() {}
 
-    /** Null when the envelope verifies; otherwise what is wrong with it. */
+    /**
+     * Null when the envelope verifies with the hub certificate it names by keyId (current or
+     * retired by a rotation); otherwise what is wrong with it.
+     */
+    public static String problem(Envelope envelope, HubKeys keys) {
+        String keyId =
+                envelope.signature() == null ? null : envelope.signature().keyId();
+        return keys.certificate(keyId)
+                .map(certificate -> problem(envelope, certificate.getPublicKey()))
+                .orElse("the envelope names hub key " + keyId + ", which the hub has not published");
+    }
+
+    /** Null when the envelope verifies with this key; otherwise what is wrong with it. */
     public static String problem(Envelope envelope, PublicKey hubKey) {
         try {
             if (!Sm3.hex(envelope.schema()).equals(envelope.schemaFingerprint())) {

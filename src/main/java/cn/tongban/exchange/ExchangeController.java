@@ -174,8 +174,34 @@ class ExchangeController {
         return deliveries.replayQuarantined(CurrentActor.get(), id, request.record());
     }
 
+    /** The header that states the certificate's fingerprint, to compare or pin ({@code verify --trust-fingerprint}). */
+    static final String FINGERPRINT_HEADER = "Tongban-Certificate-Fingerprint";
+
     @GetMapping(value = "/hub-certificate", produces = "application/x-pem-file")
-    String certificate() {
-        return keys.certificatePem();
+    ResponseEntity<String> certificate() {
+        HubKeys.Signer current = keys.current();
+        return ResponseEntity.ok()
+                .header(FINGERPRINT_HEADER, current.keyId())
+                .body(HubKeys.pemOf(current.certificate()));
+    }
+
+    /**
+     * A published hub certificate: fingerprint = SM3 of the DER encoding, hex (the keyId that
+     * envelopes and seals name); PREVIOUS ones were retired by a rotation and still verify what they signed.
+     */
+    record PublishedCertificate(
+            String fingerprint, HubKeys.Status status, String subject, String notBefore, String notAfter, String pem) {}
+
+    @GetMapping("/hub-certificates")
+    List<PublishedCertificate> certificates() {
+        return keys.published().stream()
+                .map(p -> new PublishedCertificate(
+                        p.keyId(),
+                        p.status(),
+                        p.certificate().getSubjectX500Principal().getName(),
+                        p.certificate().getNotBefore().toInstant().toString(),
+                        p.certificate().getNotAfter().toInstant().toString(),
+                        HubKeys.pemOf(p.certificate())))
+                .toList();
     }
 }

@@ -55,6 +55,9 @@ public final class IntakeBatch {
     Integer treeSize;
     byte[] root;
     byte[] seal;
+    /** The hub key that signs this batch, taken once, so a key rotation never splits a batch. */
+    cn.tongban.signing.HubKeys.Signer signer;
+
     byte[] leafHashes;
     final List<DeliveryRow> rows = new ArrayList<>();
 

@@ -251,13 +251,14 @@ public class IntakePipeline {
      */
     public void sign(IntakeBatch batch) {
         Timer.Sample sample = Timer.start();
+        batch.signer = keys.current();
         if (!batch.drafts.isEmpty() && batch.mode == SigningMode.BATCH) {
             sealBatch(batch);
         }
         for (int i = 0; i < batch.drafts.size(); i++) {
             Draft draft = batch.drafts.get(i);
             byte[] signature =
-                    batch.mode == SigningMode.RECORD ? Sm2Signer.sign(keys.signingKey(), draft.canonical()) : null;
+                    batch.mode == SigningMode.RECORD ? Sm2Signer.sign(batch.signer.key(), draft.canonical()) : null;
             batch.rows.add(row(batch, draft, batch.mode == SigningMode.BATCH ? i : null, signature));
         }
         sample.stop(signing);
@@ -272,7 +273,7 @@ public class IntakePipeline {
         batch.treeSize = tree.size();
         batch.root = tree.root();
         batch.seal = Sm2Signer.sign(
-                keys.signingKey(),
+                batch.signer.key(),
                 Envelope.sealBytes(batch.batchId.toString(), tree.size(), batch.root, batch.issuedAt));
         ByteBuffer packed = ByteBuffer.allocate(32 * leaves.size());
         leaves.forEach(packed::put);
@@ -302,6 +303,7 @@ public class IntakePipeline {
                 signature,
                 cipher.encrypt(draft.avro()),
                 cipher.keyId(),
+                batch.signer.keyId(),
                 target.status(),
                 0,
                 batch.now,

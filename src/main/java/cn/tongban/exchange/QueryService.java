@@ -240,12 +240,13 @@ public class QueryService {
                 JsonRecords.write(projected),
                 null);
         byte[] canonical = unsigned.canonicalBytes();
+        HubKeys.Signer signer = keys.current();
         Envelope signed = unsigned.withSignature(new Envelope.Signature(
                 "RECORD",
                 "SM3withSM2",
                 "1234567812345678",
-                keys.keyId(),
-                Base64.getEncoder().encodeToString(Sm2Signer.sign(keys.signingKey(), canonical)),
+                signer.keyId(),
+                Base64.getEncoder().encodeToString(Sm2Signer.sign(signer.key(), canonical)),
                 null));
         long auditing = System.nanoTime();
         publish(resourceCode, actor, agreement, personRef, HexFormat.of().formatHex(Sm3.digest(canonical)), "ANSWERED");

@@ -173,14 +173,14 @@ public class AuditTrail {
                 seq -> store.sealCovering(seq).orElse(null),
                 seal -> store.hashes(seal.fromSeq(), seal.toSeq()),
                 store::leaves,
-                keys.signingKey())) {
+                keys)) {
             store.each(filter, sealedTo, MAX_BUNDLE_EVENTS, writer::event);
             Map<String, Object> query = new LinkedHashMap<>(params);
             query.remove("idNumber");
             if (filter.personRef() != null) {
                 query.put("personRef", filter.personRef());
             }
-            writer.finish(query, keys.certificatePem(), keys.signingKey());
+            writer.finish(query);
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
 import java.util.zip.ZipEntry;
@@ -32,7 +33,9 @@ import tools.jackson.databind.json.JsonMapper;
  * the manifest's signature and file digests, every seal's signature and chain link, every event's
  * hash and chain link, and every event's place under a seal (its whole tree rebuilt, or its
  * inclusion proof). Stops at the first broken item and names it.
- * Run: {@code java -jar tongban-hub.jar verify bundle.zip}.
+ * Intact is not trusted: anyone can sign a bundle with a key of their own, so the signer is
+ * pinned with {@code --trust} (certificate PEM) or {@code --trust-fingerprint} (SM3 of its DER).
+ * Run: {@code java -jar tongban-hub.jar verify [--trust hub.pem] bundle.zip}.
  */
 public final class BundleVerifier {
 
@@ -41,29 +44,134 @@ public final class BundleVerifier {
 
     private BundleVerifier() {}
 
-    /** What the check found: valid, or the first broken item. */
-    public record Verdict(boolean valid, long events, long seals, String keyId, String problem) {
-        @Override
-        public String toString() {
-            return valid
-                    ? "VALID: %d events under %d seals, signed by hub key %s".formatted(events, seals, keyId)
-                    : "TAMPERED: " + problem;
+    /** VALID: intact and (when pinned) signed by a pinned hub key; each verdict has its own exit code. */
+    public enum Outcome {
+        VALID(0),
+        TAMPERED(1),
+        UNTRUSTED(3);
+
+        final int exitCode;
+
+        Outcome(int exitCode) {
+            this.exitCode = exitCode;
         }
     }
 
+    /**
+     * What the check found: valid, the first broken item, or an intact bundle signed by a key
+     * that is not pinned. {@code keyId} is the bundle signer's certificate fingerprint (SM3 of its
+     * DER encoding, hex); {@code pinned} whether the check was given trusted certificates.
+     */
+    public record Verdict(Outcome outcome, long events, long seals, String keyId, String problem, boolean pinned) {
+
+        public boolean valid() {
+            return outcome == Outcome.VALID;
+        }
+
+        @Override
+        public String toString() {
+            return switch (outcome) {
+                case VALID ->
+                    pinned
+                            ? "VALID: %d events under %d seals, signed by the pinned hub key %s"
+                                    .formatted(events, seals, keyId)
+                            : ("VALID: %d events under %d seals, signed by hub key %s%n"
+                                            + "WARNING: the signer is unpinned: this says the bundle is intact, not who signed it."
+                                            + " Compare the fingerprint %s with the one the hub publishes"
+                                            + " (GET /api/exchange/hub-certificate, header Tongban-Certificate-Fingerprint),"
+                                            + " or pin it with --trust hub-certificate.pem or --trust-fingerprint %s")
+                                    .formatted(events, seals, keyId, keyId, keyId);
+                case TAMPERED -> "TAMPERED: " + problem;
+                case UNTRUSTED -> "UNTRUSTED: " + problem;
+            };
+        }
+    }
+
+    private static final String USAGE =
+            "usage: java -jar tongban-hub.jar verify [--trust CERTIFICATES.pem] [--trust-fingerprint HEX] <bundle.zip>";
+
     public static void main(String[] args) {
-        if (args.length != 1) {
-            System.err.println("usage: java -jar tongban-hub.jar verify <bundle.zip>");
+        Set<String> trusted = new java.util.LinkedHashSet<>();
+        Path bundle = null;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--trust" -> trusted.addAll(fingerprintsIn(Path.of(args[++i])));
+                    case "--trust-fingerprint" -> trusted.add(fingerprint(args[++i]));
+                    default -> {
+                        if (bundle != null || args[i].startsWith("--")) {
+                            throw new IllegalArgumentException("unexpected argument " + args[i]);
+                        }
+                        bundle = Path.of(args[i]);
+                    }
+                }
+            }
+            if (bundle == null) {
+                throw new IllegalArgumentException("no bundle named");
+            }
+        } catch (ArrayIndexOutOfBoundsException | IllegalArgumentException | IllegalStateException e) {
+            System.err.println(e.getMessage() == null ? "an option lacks its value" : e.getMessage());
+            System.err.println(USAGE);
             System.exit(2);
         }
         long start = System.nanoTime();
-        Verdict verdict = verify(Path.of(args[0]));
+        Verdict verdict = verify(bundle, trusted);
         System.out.println(verdict);
         System.out.printf("checked in %.2f s%n", (System.nanoTime() - start) / 1e9);
-        System.exit(verdict.valid() ? 0 : 1);
+        System.exit(verdict.outcome().exitCode);
     }
 
+    /** The fingerprints (keyIds) of the certificates in a PEM file: the hub certificates to trust. */
+    public static Set<String> fingerprintsIn(Path pem) {
+        try {
+            Set<String> fingerprints = new java.util.LinkedHashSet<>();
+            for (X509Certificate certificate : HubKeys.readCertificates(Files.readString(pem))) {
+                fingerprints.add(HubKeys.keyIdOf(certificate));
+            }
+            return fingerprints;
+        } catch (IOException | IllegalStateException e) {
+            throw new IllegalArgumentException(pem + " cannot be read as PEM certificates");
+        }
+    }
+
+    /** A fingerprint as given (any case, colons or spaces between bytes allowed), as a keyId. */
+    public static String fingerprint(String given) {
+        String hex = given.replaceAll("[:\\s]", "").toLowerCase(java.util.Locale.ROOT);
+        if (!hex.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("--trust-fingerprint must be an SM3 digest: 64 hex digits");
+        }
+        return hex;
+    }
+
+    /** Checks the bundle's integrity only: its signer is reported but not pinned. */
     public static Verdict verify(Path bundle) {
+        return verify(bundle, Set.of());
+    }
+
+    /**
+     * Checks the bundle and, when {@code trusted} names any fingerprint, that its signer is one of
+     * them. The signer vouches, in the manifest it signs, for the older certificates the bundle
+     * carries for seals made before a rotation; so only the signer has to be pinned.
+     */
+    public static Verdict verify(Path bundle, Set<String> trusted) {
+        Verdict verdict = verifyIntegrity(bundle);
+        if (!verdict.valid() || trusted.isEmpty()) {
+            return verdict;
+        }
+        if (!trusted.contains(verdict.keyId())) {
+            return new Verdict(
+                    Outcome.UNTRUSTED,
+                    verdict.events(),
+                    verdict.seals(),
+                    verdict.keyId(),
+                    "the bundle is intact but signed by hub key " + verdict.keyId()
+                            + ", which is not among the pinned certificates " + trusted,
+                    true);
+        }
+        return new Verdict(Outcome.VALID, verdict.events(), verdict.seals(), verdict.keyId(), null, true);
+    }
+
+    private static Verdict verifyIntegrity(Path bundle) {
         try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(bundle.toFile())) {
             Map<String, byte[]> files = new HashMap<>();
             List<String> eventEntries = new ArrayList<>();
@@ -141,15 +249,20 @@ public final class BundleVerifier {
                 return broken(name + " is missing");
             }
         }
-        X509Certificate certificate;
+        // The bundle's signer first, then the older certificates its seals name (ADR 0014).
+        Map<String, PublicKey> certificates = new HashMap<>();
+        String keyId;
         try {
-            certificate =
-                    HubKeys.readCertificate(new String(files.get(BundleFormat.CERTIFICATE), StandardCharsets.US_ASCII));
+            List<X509Certificate> carried = HubKeys.readCertificates(
+                    new String(files.get(BundleFormat.CERTIFICATE), StandardCharsets.US_ASCII));
+            for (X509Certificate certificate : carried) {
+                certificates.put(HubKeys.keyIdOf(certificate), certificate.getPublicKey());
+            }
+            keyId = HubKeys.keyIdOf(carried.get(0));
         } catch (RuntimeException e) {
             return broken(BundleFormat.CERTIFICATE + " is not a certificate");
         }
-        PublicKey key = certificate.getPublicKey();
-        String keyId = HubKeys.keyIdOf(certificate);
+        PublicKey key = certificates.get(keyId);
         byte[] manifest = files.get(BundleFormat.MANIFEST);
         byte[] manifestSignature;
         try {
@@ -188,7 +301,11 @@ public final class BundleVerifier {
         for (String line : lines(files.get(BundleFormat.SEALS))) {
             LedgerSeal seal = JSON.readValue(line, BundleFormat.SealLine.class).toSeal();
             byte[] signed = seal.signedBytes();
-            if (!seal.keyId().equals(keyId) || !Sm2Signer.verify(key, signed, seal.signature())) {
+            PublicKey sealKey = certificates.get(seal.keyId());
+            if (sealKey == null) {
+                return broken("seal " + seal.id() + ": the bundle holds no certificate of its hub key " + seal.keyId());
+            }
+            if (!Sm2Signer.verify(sealKey, signed, seal.signature())) {
                 return broken("seal " + seal.id() + ": the signature does not verify with the hub certificate");
             }
             if (!Arrays.equals(seal.sealHash(), LedgerSeal.hashOf(signed, seal.signature()))) {
@@ -299,7 +416,7 @@ public final class BundleVerifier {
         if (!fileSignature.join()) {
             return broken("the bundle file: the hub's signature over its bytes does not verify");
         }
-        return new Verdict(true, events.length, seals.size(), keyId, null);
+        return new Verdict(Outcome.VALID, events.length, seals.size(), keyId, null, false);
     }
 
     private static String leafProblem(Map<String, byte[]> files, Checked[] events) {
@@ -392,7 +509,7 @@ public final class BundleVerifier {
     private record Checked(long seq, byte[] prevHash, byte[] hash, String payloadDigest, int leafCount) {}
 
     private static Verdict broken(String problem) {
-        return new Verdict(false, 0, 0, null, problem);
+        return new Verdict(Outcome.TAMPERED, 0, 0, null, problem, false);
     }
 
     private static List<String> lines(byte[] content) {

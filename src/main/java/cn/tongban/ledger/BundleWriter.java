@@ -1,5 +1,6 @@
 package cn.tongban.ledger;
 
+import cn.tongban.signing.HubKeys;
 import cn.tongban.signing.MerkleTree;
 import cn.tongban.signing.Sm2Signer;
 import cn.tongban.signing.Sm3;
@@ -7,7 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -60,6 +61,8 @@ final class BundleWriter implements AutoCloseable {
     }
 
     private long events;
+    private final HubKeys keys;
+    private final HubKeys.Signer signer;
 
     BundleWriter(
             OutputStream out,
@@ -67,10 +70,13 @@ final class BundleWriter implements AutoCloseable {
             LongFunction<LedgerSeal> sealCovering,
             Function<LedgerSeal, List<byte[]>> sealLeaves,
             LongFunction<List<LedgerLeaf>> eventLeaves,
-            PrivateKey key)
+            HubKeys keys)
             throws IOException {
         this.eventLeaves = eventLeaves;
-        this.signedTail = new SignedTail(out, Sm2Signer.streaming(key));
+        this.keys = keys;
+        // One signer for the whole bundle, even if the hub's key is rotated while it is written.
+        this.signer = keys.current();
+        this.signedTail = new SignedTail(out, Sm2Signer.streaming(signer.key()));
         this.zip = new ZipOutputStream(signedTail);
         // Placeholder of the final length; replaced by the signature over every byte before it.
         zip.setComment(BundleFormat.SIGNATURE_PREFIX + "0".repeat(128));
@@ -126,8 +132,8 @@ final class BundleWriter implements AutoCloseable {
         inEntry = 0;
     }
 
-    /** Finishes the bundle: seals, proofs, certificate, README, then the signed manifest. */
-    void finish(Map<String, Object> query, String certificatePem, PrivateKey key) throws IOException {
+    /** Finishes the bundle: seals, proofs, certificates, README, then the signed manifest. */
+    void finish(Map<String, Object> query) throws IOException {
         if (inEntry > 0) {
             closeEventsEntry();
         }
@@ -151,7 +157,7 @@ final class BundleWriter implements AutoCloseable {
         }
         put(BundleFormat.SEALS, sealLines.toByteArray());
         put(BundleFormat.PROOFS, proofLines.toByteArray());
-        put(BundleFormat.CERTIFICATE, certificatePem.getBytes(StandardCharsets.US_ASCII));
+        put(BundleFormat.CERTIFICATE, certificates().getBytes(StandardCharsets.US_ASCII));
         put(BundleFormat.README, readme().getBytes(StandardCharsets.UTF_8));
 
         Map<String, Object> manifest = new LinkedHashMap<>();
@@ -165,10 +171,30 @@ final class BundleWriter implements AutoCloseable {
         zip.write(manifestBytes);
         zip.closeEntry();
         zip.putNextEntry(new ZipEntry(BundleFormat.MANIFEST_SIGNATURE));
-        zip.write(Base64.getEncoder().encode(Sm2Signer.sign(key, manifestBytes)));
+        zip.write(Base64.getEncoder().encode(Sm2Signer.sign(signer.key(), manifestBytes)));
         zip.closeEntry();
         zip.finish();
         signedTail.sign();
+    }
+
+    /**
+     * The bundle signer's certificate first, then every other certificate a seal here names (seals
+     * made before a key rotation), so the bundle verifies with nothing but itself.
+     */
+    private String certificates() {
+        java.util.LinkedHashSet<String> keyIds = new java.util.LinkedHashSet<>();
+        keyIds.add(signer.keyId());
+        seals.values().forEach(seal -> keyIds.add(seal.keyId()));
+        StringBuilder pem = new StringBuilder();
+        for (String keyId : keyIds) {
+            X509Certificate certificate = keyId.equals(signer.keyId())
+                    ? signer.certificate()
+                    : keys.certificate(keyId)
+                            .orElseThrow(() -> new IllegalStateException(
+                                    "a seal names hub key " + keyId + ", whose certificate is not published"));
+            pem.append(HubKeys.pemOf(certificate));
+        }
+        return pem.toString();
     }
 
     /**
@@ -274,10 +300,11 @@ final class BundleWriter implements AutoCloseable {
                 proofs.jsonl        inclusion proofs for events whose seal is only partly in this bundle
                 leaves/             the deliveries an event names as leaves (ledger_leaf); the event's
                                     payloadDigest is the RFC 6962 SM3 Merkle root of its leaves, in order
-                hub-certificate.pem the hub's signing certificate
+                hub-certificate.pem the hub's certificates: the bundle signer's first, then older ones its seals name
                 manifest.json       SM3 of every file; manifest.sig is the hub's SM2 signature over it
 
-                Verify offline:  java -jar tongban-hub.jar verify <this file>
+                Verify offline:  java -jar tongban-hub.jar verify --trust <the hub's certificate PEM> <this file>
+                                 (or --trust-fingerprint <SM3 of its DER, hex>; see docs/signatures.md)
                 """;
     }
 

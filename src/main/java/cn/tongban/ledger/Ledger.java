@@ -202,7 +202,17 @@ public class Ledger {
                                     + seal.toSeq());
                 }
             }
-            if (!Sm2Signer.verify(keys.publicKey(), seal.signedBytes(), seal.signature())) {
+            // Each seal is checked with the certificate it names: seals made before a rotation too.
+            java.security.PublicKey sealKey = keys.publicKey(seal.keyId()).orElse(null);
+            if (sealKey == null) {
+                return new ChainCheck(
+                        false,
+                        checked[0],
+                        seals,
+                        null,
+                        "seal " + seal.id() + ": its hub key " + seal.keyId() + " is not a published certificate");
+            }
+            if (!Sm2Signer.verify(sealKey, seal.signedBytes(), seal.signature())) {
                 return new ChainCheck(
                         false, checked[0], seals, null, "seal " + seal.id() + ": the signature does not verify");
             }

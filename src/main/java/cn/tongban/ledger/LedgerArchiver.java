@@ -105,7 +105,11 @@ public class LedgerArchiver {
         try {
             Files.createDirectories(properties.archiveDir());
             write(first, sealedTo, partial);
-            BundleVerifier.Verdict verdict = BundleVerifier.verify(partial);
+            // Pinned to the hub's own certificates: the archive must be signed by this hub's key.
+            java.util.Set<String> own = keys.published().stream()
+                    .map(cn.tongban.signing.HubKeys.Published::keyId)
+                    .collect(java.util.stream.Collectors.toSet());
+            BundleVerifier.Verdict verdict = BundleVerifier.verify(partial, own);
             if (!verdict.valid() || verdict.events() != span.events()) {
                 throw new IllegalStateException("the archive of " + month + " does not check out: " + verdict);
             }
@@ -176,7 +180,7 @@ public class LedgerArchiver {
                         seq -> store.sealCovering(seq).orElse(null),
                         seal -> store.hashes(seal.fromSeq(), seal.toSeq()),
                         store::leaves,
-                        keys.signingKey())) {
+                        keys)) {
             store.each(
                     new LedgerStore.Filter(null, null, null, null, null, null, null, from, to),
                     sealedTo,
@@ -186,7 +190,7 @@ public class LedgerArchiver {
             query.put("archive", YearMonth.from(first).toString());
             query.put("from", from.toString());
             query.put("to", to.toString());
-            writer.finish(query, keys.certificatePem(), keys.signingKey());
+            writer.finish(query);
         }
     }
 

@@ -20,6 +20,12 @@ public final class LedgerBundles {
     private LedgerBundles() {}
 
     public static void synthetic(OutputStream out, int count, int sealSize, HubKeys keys) throws Exception {
+        synthetic(out, count, sealSize, keys, Integer.MAX_VALUE);
+    }
+
+    /** As above, with the hub's key rotated after the first {@code rotateAfterSeals} seals (ADR 0014). */
+    public static void synthetic(OutputStream out, int count, int sealSize, HubKeys keys, int rotateAfterSeals)
+            throws Exception {
         Random random = new Random(5);
         HexFormat hex = HexFormat.of();
         List<LedgerEvent> events = new ArrayList<>(count);
@@ -67,6 +73,9 @@ public final class LedgerBundles {
                     keys);
             seals.add(seal);
             prevSeal = seal.sealHash();
+            if (id == rotateAfterSeals) {
+                keys.rotate();
+            }
         }
         try (BundleWriter writer = new BundleWriter(
                 out,
@@ -76,9 +85,9 @@ public final class LedgerBundles {
                         .map(LedgerEvent::hash)
                         .toList(),
                 seq -> List.of(),
-                keys.signingKey())) {
+                keys)) {
             events.forEach(writer::event);
-            writer.finish(Map.of("synthetic", true), keys.certificatePem(), keys.signingKey());
+            writer.finish(Map.of("synthetic", true));
         }
     }
 }

@@ -2,6 +2,7 @@ package cn.tongban.ledger;
 
 import cn.tongban.exchange.ExchangeEvents;
 import cn.tongban.history.ChangeLog;
+import cn.tongban.signing.HubKeyEvents;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -209,6 +210,41 @@ class LedgerRecorder {
                 e.personRef(),
                 e.answerDigest(),
                 null)));
+    }
+
+    @EventListener
+    void on(HubKeyEvents.HubKeyRotated e) {
+        record(List.of(hubKeyEntry(
+                e.at(),
+                "HUB_KEY_ROTATED",
+                e.actor(),
+                "ROTATED",
+                details("previousKeyId", e.previousKeyId(), "keyId", e.keyId(), "reason", e.reason()))));
+    }
+
+    @EventListener
+    void on(HubKeyEvents.DataKeyRotated e) {
+        record(List.of(hubKeyEntry(
+                e.at(),
+                "DATA_KEY_ROTATED",
+                e.actor(),
+                "ROTATED",
+                details("previousKeyId", e.previousKeyId(), "keyId", e.keyId(), "reason", e.reason()))));
+    }
+
+    @EventListener
+    void on(HubKeyEvents.HubCertificateExpiring e) {
+        record(List.of(hubKeyEntry(
+                e.at(),
+                "HUB_CERTIFICATE_EXPIRING",
+                "system:signing",
+                "WARNED",
+                details("keyId", e.keyId(), "notAfter", e.notAfter().toString(), "daysLeft", e.daysLeft()))));
+    }
+
+    private static LedgerEntry hubKeyEntry(
+            java.time.Instant at, String type, String actor, String outcome, String details) {
+        return new LedgerEntry(at, type, actor, null, null, null, null, null, outcome, null, null, null, null, details);
     }
 
     @EventListener

@@ -45,8 +45,10 @@ public record LedgerSeal(
             String sealedAt,
             HubKeys keys) {
         MerkleTree tree = treeOf(eventHashes);
-        byte[] signed = signedBytes(id, fromSeq, toSeq, tree.size(), tree.root(), prevSealHash, sealedAt, keys.keyId());
-        byte[] signature = Sm2Signer.sign(keys.signingKey(), signed);
+        HubKeys.Signer signer = keys.current();
+        byte[] signed =
+                signedBytes(id, fromSeq, toSeq, tree.size(), tree.root(), prevSealHash, sealedAt, signer.keyId());
+        byte[] signature = Sm2Signer.sign(signer.key(), signed);
         return new LedgerSeal(
                 id,
                 fromSeq,
@@ -55,7 +57,7 @@ public record LedgerSeal(
                 tree.root(),
                 prevSealHash,
                 sealedAt,
-                keys.keyId(),
+                signer.keyId(),
                 signature,
                 hashOf(signed, signature));
     }

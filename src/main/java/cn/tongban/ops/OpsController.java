@@ -9,6 +9,8 @@ import cn.tongban.history.ChangeLog;
 import cn.tongban.security.Actor;
 import cn.tongban.security.CurrentActor;
 import cn.tongban.security.Role;
+import cn.tongban.signing.HubKeyRotation;
+import cn.tongban.signing.HubKeys;
 import cn.tongban.web.ApiException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -46,6 +48,7 @@ class OpsController {
     private final Maintenance maintenance;
     private final OutboxWatch outbox;
     private final ChangeLog changes;
+    private final HubKeyRotation rotation;
 
     OpsController(
             RouteOverview overview,
@@ -55,7 +58,9 @@ class OpsController {
             EndpointProbe probe,
             Maintenance maintenance,
             OutboxWatch outbox,
-            ChangeLog changes) {
+            ChangeLog changes,
+            HubKeyRotation rotation) {
+        this.rotation = rotation;
         this.overview = overview;
         this.controls = controls;
         this.deliveries = deliveries;
@@ -141,6 +146,31 @@ class OpsController {
             return maintenance.start(actor, request.reason(), Duration.ofSeconds(seconds));
         }
         return maintenance.end(actor, request.reason());
+    }
+
+    record Rotated(String previousFingerprint, String fingerprint) {}
+
+    /** 密钥轮换: a new hub signing key from now on; platform administrators only, with a reason for the ledger. */
+    @PostMapping("/hub-keys/rotate")
+    Rotated rotateHubKey(@Valid @RequestBody Reason request) {
+        Actor actor = platformAdmin("rotating the hub's signing key");
+        HubKeys.Rotation rotated = rotation.rotate(actor.name(), request.reason());
+        return new Rotated(rotated.previousKeyId(), rotated.keyId());
+    }
+
+    /** A new SM4 data key for data at rest from now on; platform administrators only. */
+    @PostMapping("/data-keys/rotate")
+    HubKeyRotation.DataKeyRotation rotateDataKey(@Valid @RequestBody Reason request) {
+        Actor actor = platformAdmin("rotating the hub's data key");
+        return rotation.rotateDataKey(actor.name(), request.reason());
+    }
+
+    private static Actor platformAdmin(String what) {
+        Actor actor = CurrentActor.get();
+        if (!actor.isPlatformAdmin()) {
+            throw ApiException.forbidden(what + " is for platform administrators");
+        }
+        return actor;
     }
 
     private static Actor operator() {

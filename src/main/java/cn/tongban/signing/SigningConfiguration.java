@@ -35,6 +35,6 @@ class SigningConfiguration {
 
     @Bean
     DataCipher dataCipher(HubKeys keys) {
-        return new DataCipher(keys.dataKey());
+        return new DataCipher(keys.dataKeys());
     }
 }

@@ -1,6 +1,7 @@
 package cn.tongban.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cn.tongban.signing.HubKeys;
 import java.io.ByteArrayInputStream;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -41,6 +43,74 @@ class BundleVerifierTest {
         assertThat(verdict.events()).isEqualTo(2_500);
         assertThat(verdict.seals()).isEqualTo(3);
         assertThat(verdict.keyId()).isEqualTo(keys.keyId());
+    }
+
+    @Test
+    void anUnpinnedBundleIsValidButSaysSoAndPrintsTheFingerprintToCompare() throws Exception {
+        BundleVerifier.Verdict verdict = verify(bundle);
+        assertThat(verdict.outcome()).isEqualTo(BundleVerifier.Outcome.VALID);
+        assertThat(verdict.pinned()).isFalse();
+        assertThat(verdict.toString())
+                .contains("WARNING: the signer is unpinned")
+                .contains(keys.keyId());
+    }
+
+    @Test
+    void aBundlePinnedToItsSignerIsValidByFingerprintOrCertificate() throws Exception {
+        BundleVerifier.Verdict byFingerprint = verify(bundle, Set.of(BundleVerifier.fingerprint(keys.keyId())));
+        assertThat(byFingerprint.outcome()).as(byFingerprint.toString()).isEqualTo(BundleVerifier.Outcome.VALID);
+        assertThat(byFingerprint.toString()).contains("pinned").doesNotContain("WARNING");
+
+        Path pem = dir.resolve("trusted.pem");
+        Files.writeString(pem, HubKeys.ephemeral("another hub").certificatePem() + keys.certificatePem());
+        assertThat(verify(bundle, BundleVerifier.fingerprintsIn(pem)).outcome())
+                .isEqualTo(BundleVerifier.Outcome.VALID);
+    }
+
+    @Test
+    void aBundleResignedWithAnotherKeyIsUntrustedWhenPinnedThoughIntact() throws Exception {
+        HubKeys forger = HubKeys.ephemeral("verifier test");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        LedgerBundles.synthetic(out, 2_500, 1_000, forger);
+        byte[] resigned = out.toByteArray();
+        assertThat(verify(resigned).outcome()).isEqualTo(BundleVerifier.Outcome.VALID);
+
+        BundleVerifier.Verdict pinned = verify(resigned, Set.of(keys.keyId()));
+        assertThat(pinned.outcome()).isEqualTo(BundleVerifier.Outcome.UNTRUSTED);
+        assertThat(pinned.valid()).isFalse();
+        assertThat(pinned.toString()).startsWith("UNTRUSTED: ").contains(forger.keyId());
+        // Untrusted has its own exit code, apart from tampered's.
+        assertThat(BundleVerifier.Outcome.UNTRUSTED.exitCode).isNotEqualTo(BundleVerifier.Outcome.TAMPERED.exitCode);
+    }
+
+    @Test
+    void aBundleOverARotationCarriesBothCertificatesAndOnlyItsSignerNeedsPinning() throws Exception {
+        HubKeys rotating = HubKeys.ephemeral("rotating hub");
+        String old = rotating.keyId();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        LedgerBundles.synthetic(out, 2_500, 1_000, rotating, 1);
+        String now = rotating.keyId();
+        assertThat(now).isNotEqualTo(old);
+        byte[] content = out.toByteArray();
+
+        assertThat(HubKeys.readCertificates(
+                        new String(unzip(content).get("hub-certificate.pem"), StandardCharsets.US_ASCII)))
+                .extracting(HubKeys::keyIdOf)
+                .containsExactly(now, old);
+        assertThat(verify(content, Set.of(now)).outcome()).isEqualTo(BundleVerifier.Outcome.VALID);
+        assertThat(verify(content, Set.of(old)).outcome()).isEqualTo(BundleVerifier.Outcome.UNTRUSTED);
+
+        // A seal whose certificate the bundle lacks cannot be checked: tampered, never valid.
+        Map<String, byte[]> files = unzip(content);
+        files.put("hub-certificate.pem", rotating.certificatePem().getBytes(StandardCharsets.US_ASCII));
+        assertThat(verify(zip(files)).valid()).isFalse();
+    }
+
+    @Test
+    void aFingerprintIsAcceptedInAnyCaseWithColonsButMustBeAnSm3Digest() {
+        String colons = keys.keyId().toUpperCase().replaceAll("(..)(?!$)", "$1:");
+        assertThat(BundleVerifier.fingerprint(colons)).isEqualTo(keys.keyId());
+        assertThatThrownBy(() -> BundleVerifier.fingerprint("abc")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -95,9 +165,13 @@ class BundleVerifierTest {
     }
 
     private BundleVerifier.Verdict verify(byte[] content) throws Exception {
+        return verify(content, Set.of());
+    }
+
+    private BundleVerifier.Verdict verify(byte[] content, Set<String> trusted) throws Exception {
         Path file = dir.resolve("bundle-" + System.nanoTime() + ".zip");
         Files.write(file, content);
-        return BundleVerifier.verify(file);
+        return BundleVerifier.verify(file, trusted);
     }
 
     static Map<String, byte[]> unzip(byte[] content) throws Exception {

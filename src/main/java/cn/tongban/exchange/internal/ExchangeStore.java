@@ -75,6 +75,7 @@ public class ExchangeStore {
             byte[] recordSignature,
             byte[] payloadCipher,
             String keyId,
+            String signingKeyId,
             DeliveryStatus status,
             int attempts,
             Instant nextAttemptAt,
@@ -162,8 +163,9 @@ public class ExchangeStore {
                 insert into delivery (idempotency_key, batch_id, agreement_id, resource_code, demander_uscc, endpoint_kind,
                                       endpoint_address, order_key, source_record_id, service_item_code, purpose, issued_at,
                                       schema_fingerprint, leaf_index, record_signature, payload_cipher, key_id, status, attempts,
-                                      next_attempt_at, created_at, last_error, person_ref, delivered_at, endpoint_id)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)
+                                      next_attempt_at, created_at, last_error, person_ref, delivered_at, endpoint_id,
+                                      signing_key_id)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)
                 on conflict (idempotency_key) do nothing""", rows, 1000, (ps, d) -> {
             ps.setString(1, d.idempotencyKey());
             ps.setObject(2, d.batchId());
@@ -193,6 +195,7 @@ public class ExchangeStore {
             ps.setString(22, d.personRef());
             ps.setTimestamp(23, d.deliveredAt() == null ? null : Timestamp.from(d.deliveredAt()));
             ps.setObject(24, d.endpointId());
+            ps.setString(25, d.signingKeyId());
         });
         int inserted = 0;
         for (int[] batch : counts) {
@@ -463,6 +466,7 @@ public class ExchangeStore {
                 rs.getBytes("record_signature"),
                 rs.getBytes("payload_cipher"),
                 rs.getString("key_id"),
+                rs.getString("signing_key_id"),
                 DeliveryStatus.valueOf(rs.getString("status")),
                 rs.getInt("attempts"),
                 rs.getTimestamp("next_attempt_at").toInstant(),

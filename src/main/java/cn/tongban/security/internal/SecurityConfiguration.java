@@ -54,6 +54,7 @@ class SecurityConfiguration {
                                 "/actuator/health",
                                 "/actuator/health/**",
                                 "/api/exchange/hub-certificate",
+                                "/api/exchange/hub-certificates",
                                 "/v3/api-docs/**",
                                 "/swagger-ui/**",
                                 "/swagger-ui.html",
