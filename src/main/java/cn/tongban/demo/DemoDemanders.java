@@ -30,6 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
 @RequestMapping("/demo")
 class DemoDemanders {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DemoDemanders.class);
+
     private final HubKeys keys;
     private final JsonMapper json;
     private final HubCallCheck hubCalls;
@@ -63,9 +65,13 @@ class DemoDemanders {
         long bad = 0;
         for (JsonNode node : body.path("deliveries")) {
             Envelope envelope = json.treeToValue(node, Envelope.class);
-            if (EnvelopeVerifier.problem(envelope, keys) == null && uscc.equals(envelope.demanderUscc())) {
+            String problem = uscc.equals(envelope.demanderUscc())
+                    ? EnvelopeVerifier.problem(envelope, keys)
+                    : "addressed to another demander";
+            if (problem == null) {
                 ok++;
             } else {
+                log.warn("simulated demander {} rejected an envelope: {}", uscc, problem);
                 bad++;
             }
         }

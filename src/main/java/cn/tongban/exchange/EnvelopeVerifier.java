@@ -30,9 +30,12 @@ public final class EnvelopeVerifier {
     public static String problem(Envelope envelope, HubKeys keys) {
         String keyId =
                 envelope.signature() == null ? null : envelope.signature().keyId();
-        return keys.certificate(keyId)
-                .map(certificate -> problem(envelope, certificate.getPublicKey()))
-                .orElse("the envelope names hub key " + keyId + ", which the hub has not published");
+        // Not Optional.map: a verified envelope's problem is null, which map would turn into "absent".
+        java.util.Optional<java.security.cert.X509Certificate> certificate = keys.certificate(keyId);
+        if (certificate.isEmpty()) {
+            return "the envelope names hub key " + keyId + ", which the hub has not published";
+        }
+        return problem(envelope, certificate.get().getPublicKey());
     }
 
     /** Null when the envelope verifies with this key; otherwise what is wrong with it. */

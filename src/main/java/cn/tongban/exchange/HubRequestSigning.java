@@ -5,6 +5,9 @@ import cn.tongban.signing.HubKeys;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
 import org.springframework.stereotype.Component;
 
 /**
@@ -13,8 +16,8 @@ import org.springframework.stereotype.Component;
  * scheme systems use towards the hub (docs/signed-requests.md), so a department's endpoint can
  * answer the hub only — checked with the published hub certificate, no shared secret.
  */
-@Component
-public class HubRequestSigning {
+@Component("hubRequestSigning")
+public class HubRequestSigning implements Processor {
 
     private final HubKeys keys;
     private final Clock clock;
@@ -28,6 +31,23 @@ public class HubRequestSigning {
     public Map<String, String> headers(String method, URI target, byte[] body) {
         return SignedRequests.sign(
                 method, pathAndQuery(target), body, keys.signingKey(), SignedRequests.keyId(keys.publicKey()), clock);
+    }
+
+    /**
+     * Before Camel re-sends a webhook call (redelivery), a new timestamp and nonce: the partner
+     * rightly refuses a signature it has seen.
+     */
+    @Override
+    public void process(Exchange exchange) {
+        Message in = exchange.getIn();
+        String uri = in.getHeader(Exchange.HTTP_URI, String.class);
+        byte[] body = in.getBody(byte[].class);
+        if (uri != null
+                && body != null
+                && SignedRequests.Authorization.claimedBy(in.getHeader("Authorization", String.class))) {
+            headers(in.getHeader(Exchange.HTTP_METHOD, "POST", String.class), URI.create(uri), body)
+                    .forEach(in::setHeader);
+        }
     }
 
     /** The request target as sent: the raw path ("/" when empty) and the raw query. */
