@@ -227,8 +227,9 @@ public class Deliveries {
     }
 
     private static String participant(Actor actor) {
-        if (actor.participantUscc() == null) {
-            throw ApiException.forbidden("this call is for a participant's system or people");
+        // An approver decides on sharing; it does not read or move the participant's records.
+        if (actor.participantUscc() == null || !actor.mayExchangeFor(actor.participantUscc())) {
+            throw ApiException.forbidden("this call is for a participant's systems and administrators");
         }
         return actor.participantUscc();
     }
