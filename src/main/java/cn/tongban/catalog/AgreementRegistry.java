@@ -159,9 +159,9 @@ public class AgreementRegistry {
     @Transactional
     public Agreement decide(UUID id, DecisionRequest request, Actor actor) {
         StoredAgreement stored = agreements.find(id).orElseThrow(() -> ApiException.notFound("agreement"));
-        // 谁提供谁审批: only the provider's own people decide; a platform administrator cannot.
-        if (!actor.belongsTo(stored.providerUscc())
-                || !(actor.has(Role.APPROVER) || actor.has(Role.DEPARTMENT_ADMIN))) {
+        // 谁提供谁审批: only the provider's approvers decide; neither its department administrator
+        // (who maintains the catalog) nor a platform administrator may (CatalogApiIT s04).
+        if (!actor.belongsTo(stored.providerUscc()) || !actor.has(Role.APPROVER)) {
             throw ApiException.forbidden("only the provider's approvers decide on its resources");
         }
         if (stored.revokedAt() != null) {

@@ -94,9 +94,7 @@ public class DemandList {
         if (!participants.exists(request.requesterUscc())) {
             throw ApiException.unknownReference("requesterUscc", "participant");
         }
-        if (!actor.isPlatformAdmin()
-                && !(actor.belongsTo(request.requesterUscc())
-                        && (actor.has(Role.DEPARTMENT_ADMIN) || actor.has(Role.SYSTEM)))) {
+        if (!actor.mayManage(request.requesterUscc())) {
             throw ApiException.forbidden("a participant files demands only for itself");
         }
         checkShape(request);
@@ -159,8 +157,8 @@ public class DemandList {
     @Transactional
     public Demand withdraw(UUID id, Actor actor) {
         Demand before = get(id, actor);
-        if (!actor.isPlatformAdmin() && !actor.belongsTo(before.requesterUscc())) {
-            throw ApiException.forbidden("only the requester withdraws its demand");
+        if (!actor.mayManage(before.requesterUscc())) {
+            throw ApiException.forbidden("only the requester's administrator withdraws its demand");
         }
         if (before.status() == Demand.Status.WITHDRAWN) {
             return before;

@@ -117,7 +117,7 @@ public class Deliveries {
     @Transactional
     public DeliveryView replay(Actor actor, long id) {
         DeliveryRow row = store.delivery(id).orElseThrow(() -> ApiException.notFound("delivery"));
-        if (!operates(actor) && !actor.mayManage(row.demanderUscc())) {
+        if (!operates(actor) && !actor.mayExchangeFor(row.demanderUscc())) {
             throw ApiException.notFound("delivery");
         }
         if (!row.endpointKind().equals(EndpointKind.MAILBOX.name())
@@ -185,7 +185,7 @@ public class Deliveries {
     @Transactional
     public IntakeService.RecordResult replayQuarantined(Actor actor, UUID id, JsonNode corrected) {
         var held = store.quarantined(id).orElseThrow(() -> ApiException.notFound("quarantined record"));
-        if (!actor.mayManage(held.supplierUscc())) {
+        if (!actor.mayExchangeFor(held.supplierUscc())) {
             throw ApiException.notFound("quarantined record");
         }
         if (!held.status().equals("HELD")) {
@@ -227,8 +227,9 @@ public class Deliveries {
     }
 
     private static String participant(Actor actor) {
-        if (actor.participantUscc() == null) {
-            throw ApiException.forbidden("this call is for a participant's system or people");
+        // An approver decides on sharing; it does not read or move the participant's records.
+        if (actor.participantUscc() == null || !actor.mayExchangeFor(actor.participantUscc())) {
+            throw ApiException.forbidden("this call is for a participant's systems and administrators");
         }
         return actor.participantUscc();
     }

@@ -105,7 +105,7 @@ public class IntakePipeline {
     /** The resource exists, the caller supplies it, and the batch's size is within bounds. */
     public void admit(IntakeBatch batch) {
         Resource resource = supplyList.get(batch.resourceCode);
-        if (!batch.actor.mayManage(resource.providerUscc())) {
+        if (!batch.actor.mayExchangeFor(resource.providerUscc())) {
             throw ApiException.forbidden("only the resource's provider supplies its records");
         }
         if (batch.incoming.isEmpty() || batch.incoming.size() > IntakeService.MAX_BATCH) {

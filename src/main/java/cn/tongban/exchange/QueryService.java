@@ -253,6 +253,11 @@ public class QueryService {
         return new Answer(signed, supplierNanos, System.nanoTime() - auditing);
     }
 
+    /** The demander's own systems and administrators query under its agreements; nobody else (RoleMatrixIT). */
+    private static boolean queriesFor(Actor actor, String demanderUscc) {
+        return actor.belongsTo(demanderUscc) && actor.mayExchangeFor(demanderUscc);
+    }
+
     /**
      * The agreement, resource and supplier endpoint a query goes to. Queries come hundreds a
      * second under the same few agreements, so they are read from the catalog at most once per
@@ -267,11 +272,11 @@ public class QueryService {
                 && cached.version() == version
                 && cached.fetchedAt() > System.nanoTime() - TARGET_TTL.toNanos()
                 && cached.resource().code().equals(resourceCode)
-                && actor.belongsTo(cached.agreement().demanderUscc())) {
+                && queriesFor(actor, cached.agreement().demanderUscc())) {
             return cached;
         }
         Agreement agreement = agreements.get(agreementId, actor);
-        if (!actor.belongsTo(agreement.demanderUscc())) {
+        if (!queriesFor(actor, agreement.demanderUscc())) {
             throw ApiException.forbidden("only the agreement's demander queries under it");
         }
         if (!agreement.resourceCode().equals(resourceCode)) {

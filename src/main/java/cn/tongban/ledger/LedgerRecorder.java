@@ -2,6 +2,7 @@ package cn.tongban.ledger;
 
 import cn.tongban.exchange.ExchangeEvents;
 import cn.tongban.history.ChangeLog;
+import cn.tongban.security.SecurityEvents;
 import cn.tongban.signing.HubKeyEvents;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -264,6 +265,47 @@ class LedgerRecorder {
                 null,
                 e.afterDigest(),
                 details("entity", e.entityId(), "reason", e.reason()))));
+    }
+
+    @EventListener
+    void on(SecurityEvents.LoginFailed e) {
+        // Outside a transaction (a refused login) record() appends at once and waits for it.
+        record(List.of(login(
+                e.at(),
+                "LOGIN_FAILED",
+                "anonymous",
+                e.participantUscc(),
+                e.refusal().name(),
+                details("account", e.account(), "inARow", e.account() == null ? null : e.inARow()))));
+    }
+
+    @EventListener
+    void on(SecurityEvents.AccountLocked e) {
+        record(List.of(login(
+                e.at(),
+                "ACCOUNT_LOCKED",
+                "system:lockout",
+                e.participantUscc(),
+                "LOCKED",
+                details(
+                        "account",
+                        e.account(),
+                        "failures",
+                        e.failures(),
+                        "until",
+                        e.until().toString()))));
+    }
+
+    @EventListener
+    void on(SecurityEvents.AccountUnlocked e) {
+        record(List.of(login(
+                e.at(), "ACCOUNT_UNLOCKED", e.by(), e.participantUscc(), "UNLOCKED", details("account", e.account()))));
+    }
+
+    private static LedgerEntry login(
+            java.time.Instant at, String type, String actor, String participantUscc, String outcome, String details) {
+        return new LedgerEntry(
+                at, type, actor, participantUscc, null, null, null, null, outcome, null, null, null, null, details);
     }
 
     /** An entry about delivery {@code d} alone, or, with leaves, about the group {@code d} opens. */

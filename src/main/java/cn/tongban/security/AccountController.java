@@ -4,6 +4,7 @@ import jakarta.validation.Valid;
 import java.net.URI;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -30,5 +31,12 @@ class AccountController {
         Accounts.PersonView created = accounts.createPerson(null, request, CurrentActor.get());
         return ResponseEntity.created(URI.create("/api/security/accounts/" + created.username()))
                 .body(created);
+    }
+
+    /** Lifts a login's lock after repeated wrong passwords (platform administrators). */
+    @PostMapping("/accounts/{username}/unlock")
+    ResponseEntity<Void> unlock(@PathVariable String username) {
+        accounts.unlock(username, CurrentActor.get());
+        return ResponseEntity.noContent().build();
     }
 }

@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -27,9 +28,16 @@ public class Accounts {
     private final PasswordEncoder passwords;
     private final ChangeLog changes;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
     private final SecureRandom random = new SecureRandom();
 
-    Accounts(AccountRepository repository, PasswordEncoder passwords, ChangeLog changes, Clock clock) {
+    Accounts(
+            AccountRepository repository,
+            PasswordEncoder passwords,
+            ChangeLog changes,
+            Clock clock,
+            ApplicationEventPublisher events) {
+        this.events = events;
         this.repository = repository;
         this.passwords = passwords;
         this.changes = changes;
@@ -69,6 +77,11 @@ public class Accounts {
     /** Creates a login for a participant's person (null participant: a platform login). */
     @Transactional
     public PersonView createPerson(String participantUscc, PersonRequest request, Actor actor) {
+        requirePlatformAdmin(actor);
+        List<ApiException.FieldProblem> weak = PasswordPolicy.problems(request.username(), request.password());
+        if (!weak.isEmpty()) {
+            throw ApiException.invalid(weak);
+        }
         Set<Role> allowed = participantUscc == null ? PLATFORM_ROLES : PARTICIPANT_ROLES;
         if (!allowed.containsAll(request.roles())) {
             throw ApiException.invalid(
@@ -137,7 +150,10 @@ public class Accounts {
         changes.record(actor.name(), "credential", keyId, "revoked", Map.of("participant", participantUscc), null);
     }
 
-    /** Creates a person's login; the password is hashed with bcrypt. */
+    /**
+     * Creates a person's login; the password is hashed with bcrypt (cost 10, Spring Security's
+     * DelegatingPasswordEncoder, so a stronger scheme can be introduced without a migration).
+     */
     @Transactional
     public void createPerson(
             String username,
@@ -146,9 +162,7 @@ public class Accounts {
             String participantUscc,
             Set<Role> roles,
             Actor actor) {
-        if (!actor.isPlatformAdmin()) {
-            throw ApiException.forbidden("only a platform administrator creates logins");
-        }
+        requirePlatformAdmin(actor);
         if (repository.exists(username)) {
             throw ApiException.conflict("username", "unique", "the username is taken");
         }
@@ -171,8 +185,29 @@ public class Accounts {
                 Map.of("participant", String.valueOf(participantUscc), "roles", roles));
     }
 
+    /** Lifts a person's login lock (and clears its failures); platform administrators only. */
+    @Transactional
+    public void unlock(String username, Actor actor) {
+        if (!actor.isPlatformAdmin()) {
+            throw ApiException.forbidden("only a platform administrator unlocks logins");
+        }
+        StoredAccount account = repository
+                .find(username)
+                .filter(StoredAccount::isPerson)
+                .orElseThrow(() -> ApiException.notFound("login"));
+        repository.unlock(username);
+        events.publishEvent(new SecurityEvents.AccountUnlocked(
+                account.username(), account.participantUscc(), actor.name(), clock.instant()));
+    }
+
     public boolean exists(String username) {
         return repository.exists(username);
+    }
+
+    private static void requirePlatformAdmin(Actor actor) {
+        if (!actor.isPlatformAdmin()) {
+            throw ApiException.forbidden("only a platform administrator creates logins");
+        }
     }
 
     private static void requireManager(String participantUscc, Actor actor) {

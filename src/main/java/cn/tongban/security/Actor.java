@@ -31,10 +31,20 @@ public record Actor(String name, String participantUscc, Set<Role> roles) {
     }
 
     /**
-     * Whether this actor may change the given participant's entries: its administrators and
-     * systems (catalog sync), or a platform administrator.
+     * Whether this actor may administer the given participant's catalog entries (resources,
+     * endpoints, demands, negative list, schemas, credentials): its department administrators or
+     * a platform administrator. A system credential may not: it could otherwise register an
+     * endpoint at any address and have the participant's data sent there (RoleMatrixIT).
      */
     public boolean mayManage(String uscc) {
-        return isPlatformAdmin() || (belongsTo(uscc) && (has(Role.DEPARTMENT_ADMIN) || has(Role.SYSTEM)));
+        return isPlatformAdmin() || (belongsTo(uscc) && has(Role.DEPARTMENT_ADMIN));
+    }
+
+    /**
+     * Whether this actor may exchange data for the given participant (supply records, replay its
+     * quarantined records and dead letters, read its mailbox): those who may manage it, and its systems.
+     */
+    public boolean mayExchangeFor(String uscc) {
+        return mayManage(uscc) || (belongsTo(uscc) && has(Role.SYSTEM));
     }
 }

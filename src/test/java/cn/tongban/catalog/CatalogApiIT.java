@@ -142,6 +142,12 @@ class CatalogApiIT {
         assertThat(admin.post("/api/catalog/agreements/" + id + "/decisions", approve)
                         .status())
                 .isEqualTo(403);
+        // #13: the provider's department administrator maintains the catalog but does not approve.
+        long changes = changesOf("agreement", id);
+        Api.Reply byAdministrator = provider.admin().post("/api/catalog/agreements/" + id + "/decisions", approve);
+        assertThat(byAdministrator.status()).isEqualTo(403);
+        assertThat(byAdministrator.contentType()).startsWith("application/problem+json");
+        assertThat(changesOf("agreement", id)).isEqualTo(changes);
         assertThat(states(admin.get("/api/catalog/agreements/" + id).json())).containsEntry("idNumber", "PENDING");
         assertThat(provider.approver()
                         .post("/api/catalog/agreements/" + id + "/decisions", approve)
@@ -360,6 +366,41 @@ class CatalogApiIT {
                         .status())
                 .isEqualTo(204);
         assertThat(system.get("/api/catalog/resources").status()).isEqualTo(401);
+    }
+
+    @Test
+    void s11b_aSystemCredentialDoesNotAdministerTheCatalog() {
+        // #13: a system could otherwise register an endpoint at any address and be sent the data.
+        Api.Reply issued =
+                provider.admin().post("/api/catalog/participants/" + provider.uscc() + "/credentials", Map.of());
+        Api system = anonymous.as(
+                issued.json().get("keyId").asString(),
+                issued.json().get("secret").asString());
+        long endpoints = jdbc.sql("select count(*) from endpoint where participant_uscc = ?")
+                .param(provider.uscc())
+                .query(Long.class)
+                .single();
+        Api.Reply endpoint = system.post(
+                "/api/catalog/participants/" + provider.uscc() + "/endpoints",
+                Map.of("direction", "DEMAND", "kind", "WEBHOOK", "address", "https://elsewhere.example/hook"));
+        assertThat(endpoint.status()).as(endpoint.toString()).isEqualTo(403);
+        assertThat(endpoint.contentType()).startsWith("application/problem+json");
+        assertThat(system.put("/api/catalog/resources/" + code, CatalogFixture.resource(code, provider.uscc()))
+                        .status())
+                .isEqualTo(403);
+        assertThat(system.post(
+                                "/api/catalog/demands",
+                                CatalogFixture.demand(provider.uscc(), "GA-RK-0001", List.of("name")))
+                        .status())
+                .isEqualTo(403);
+        assertThat(system.post("/api/catalog/participants/" + provider.uscc() + "/credentials", Map.of())
+                        .status())
+                .isEqualTo(403);
+        assertThat(jdbc.sql("select count(*) from endpoint where participant_uscc = ?")
+                        .param(provider.uscc())
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(endpoints);
     }
 
     @Test

@@ -60,6 +60,11 @@ public final class Api {
         return send(request(path).DELETE());
     }
 
+    /** Any other method (HEAD, OPTIONS, PATCH), without a body. */
+    public Reply send(String method, String path) {
+        return send(request(path).method(method, HttpRequest.BodyPublishers.noBody()));
+    }
+
     public static JsonNode json(String text) {
         return JSON.readTree(text);
     }

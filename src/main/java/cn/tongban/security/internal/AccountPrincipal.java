@@ -1,32 +1,54 @@
 package cn.tongban.security.internal;
 
 import cn.tongban.security.Actor;
-import cn.tongban.security.Role;
-import java.util.Set;
+import java.time.Instant;
 import java.util.stream.Collectors;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.userdetails.User;
 
-/** A loaded account as Spring Security sees it, carrying the participant it belongs to. */
+/**
+ * A loaded account as Spring Security sees it, carrying the participant it belongs to and its
+ * lockout state. Spring's own "locked" flag stays false: the lock is checked after the password
+ * ({@link LoginConfiguration}), so a locked login costs the same bcrypt as any other and its
+ * answer cannot be told apart.
+ */
 public class AccountPrincipal extends User {
 
     private final transient Actor actor;
+    private final int failedLogins;
+    private final Instant lockedUntil;
 
-    AccountPrincipal(String username, String secretHash, boolean enabled, String participantUscc, Set<Role> roles) {
+    AccountPrincipal(AccountRepository.StoredAccount account) {
         super(
-                username,
-                secretHash,
-                enabled,
+                account.username(),
+                account.secretHash(),
+                account.revokedAt() == null,
                 true,
                 true,
                 true,
-                roles.stream()
+                account.roles().stream()
                         .map(role -> new SimpleGrantedAuthority("ROLE_" + role.name()))
                         .collect(Collectors.toSet()));
-        this.actor = new Actor(username, participantUscc, roles);
+        this.actor = new Actor(account.username(), account.participantUscc(), account.roles());
+        this.failedLogins = account.failedLogins();
+        this.lockedUntil = account.lockedUntil();
+    }
+
+    /** An account known by name, participant and roles only (a signed request's system, tests). */
+    static AccountPrincipal of(String username, String participantUscc, java.util.Set<cn.tongban.security.Role> roles) {
+        return new AccountPrincipal(new AccountRepository.StoredAccount(
+                username, "SYSTEM", participantUscc, roles, "", null, Instant.EPOCH, null, null));
     }
 
     public Actor actor() {
         return actor;
+    }
+
+    int failedLogins() {
+        return failedLogins;
+    }
+
+    boolean lockedAt(Instant now) {
+        return lockedUntil != null && lockedUntil.isAfter(now);
     }
 }

@@ -33,7 +33,42 @@ public class AccountRepository {
             String displayName,
             Instant createdAt,
             String createdBy,
-            Instant revokedAt) {}
+            Instant revokedAt,
+            int failedLogins,
+            Instant lockedUntil) {
+
+        /** A new account: no failures, not locked. */
+        public StoredAccount(
+                String username,
+                String kind,
+                String participantUscc,
+                Set<Role> roles,
+                String secretHash,
+                String displayName,
+                Instant createdAt,
+                String createdBy,
+                Instant revokedAt) {
+            this(
+                    username,
+                    kind,
+                    participantUscc,
+                    roles,
+                    secretHash,
+                    displayName,
+                    createdAt,
+                    createdBy,
+                    revokedAt,
+                    0,
+                    null);
+        }
+
+        public boolean isPerson() {
+            return "PERSON".equals(kind);
+        }
+    }
+
+    /** A person's failures in a row after one more, and the lock it caused (null when none). */
+    public record Failures(int inARow, Instant lockedUntil) {}
 
     public Optional<StoredAccount> find(String username) {
         return jdbc.sql("select * from account where username = ?")
@@ -86,9 +121,52 @@ public class AccountRepository {
                 .update();
     }
 
+    /**
+     * Counts one more failure of a person's login that is not locked; the one that reaches
+     * {@code maxFailures} locks it until {@code lockUntil} and starts the count again. Empty when
+     * there is no such person or the login is locked already (failures then do not extend the lock).
+     * One statement, so instances counting at once never lose a failure.
+     */
+    public Optional<Failures> countFailure(String username, int maxFailures, Instant now, Instant lockUntil) {
+        return jdbc.sql("""
+                        update account set
+                            failed_logins = case when failed_logins + 1 >= cast(:max as integer) then 0 else failed_logins + 1 end,
+                            locked_until = case when failed_logins + 1 >= cast(:max as integer) then cast(:until as timestamptz) else null end
+                        where username = :username and kind = 'PERSON'
+                          and (locked_until is null or locked_until <= cast(:now as timestamptz))
+                        returning case when locked_until is null then failed_logins else cast(:max as integer) end as in_a_row,
+                                  locked_until""")
+                .param("max", maxFailures)
+                .param("until", Timestamp.from(lockUntil))
+                .param("now", Timestamp.from(now))
+                .param("username", username)
+                .query((rs, row) -> {
+                    Timestamp until = rs.getTimestamp("locked_until");
+                    return new Failures(rs.getInt("in_a_row"), until == null ? null : until.toInstant());
+                })
+                .optional();
+    }
+
+    /** After a successful login: the count starts again. */
+    public void clearFailures(String username) {
+        jdbc.sql("update account set failed_logins = 0, locked_until = null where username = ? and failed_logins > 0")
+                .param(username)
+                .update();
+    }
+
+    /** Lifts a person's lock and clears the count; false when there is no such person. */
+    public boolean unlock(String username) {
+        return jdbc.sql(
+                                "update account set failed_logins = 0, locked_until = null where username = ? and kind = 'PERSON'")
+                        .param(username)
+                        .update()
+                > 0;
+    }
+
     private static StoredAccount map(ResultSet rs, int row) throws SQLException {
         Array roles = rs.getArray("roles");
         Timestamp revoked = rs.getTimestamp("revoked_at");
+        Timestamp locked = rs.getTimestamp("locked_until");
         return new StoredAccount(
                 rs.getString("username"),
                 rs.getString("kind"),
@@ -98,6 +176,8 @@ public class AccountRepository {
                 rs.getString("display_name"),
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getString("created_by"),
-                revoked == null ? null : revoked.toInstant());
+                revoked == null ? null : revoked.toInstant(),
+                rs.getInt("failed_logins"),
+                locked == null ? null : locked.toInstant());
     }
 }

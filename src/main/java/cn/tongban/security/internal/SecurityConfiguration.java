@@ -15,8 +15,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
-import org.springframework.security.core.userdetails.UserDetailsService;
-import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -117,14 +115,6 @@ class SecurityConfiguration {
                 new DelegatingPasswordEncoder(
                         "bcrypt", Map.of("bcrypt", new BCryptPasswordEncoder(), "sm3", new Sm3SecretEncoder())),
                 java.time.Duration.ofMinutes(5));
-    }
-
-    @Bean
-    UserDetailsService accountDetails(AccountRepository accounts) {
-        return username -> accounts.find(username)
-                .map(a -> new AccountPrincipal(
-                        a.username(), a.secretHash(), a.revokedAt() == null, a.participantUscc(), a.roles()))
-                .orElseThrow(() -> new UsernameNotFoundException("no such account"));
     }
 
     private static void problem(jakarta.servlet.http.HttpServletResponse response, HttpStatus status, String detail)

@@ -110,8 +110,8 @@ class SignedRequestVerifier {
         if (!nonces.firstUse(signed.keyId(), signed.nonce(), Instant.ofEpochMilli(signed.timestamp() + window))) {
             throw new Refused(Refusal.REPLAY);
         }
-        return new AccountPrincipal(
-                "sm2:" + signed.keyId().substring(0, 16), "", true, key.participantUscc(), Set.of(Role.SYSTEM));
+        return AccountPrincipal.of(
+                "sm2:" + signed.keyId().substring(0, 16), key.participantUscc(), Set.of(Role.SYSTEM));
     }
 
     boolean requiresSignedRequests(String participantUscc) {

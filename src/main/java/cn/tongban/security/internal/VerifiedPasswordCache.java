@@ -50,7 +50,8 @@ class VerifiedPasswordCache implements PasswordEncoder {
                     verified.clear();
                 }
             }
-            verified.put(key, now + ttlNanos);
+            // From the end of the check: a bcrypt slower than the TTL must still be remembered.
+            verified.put(key, System.nanoTime() + ttlNanos);
         }
         return matches;
     }

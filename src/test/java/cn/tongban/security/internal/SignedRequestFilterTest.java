@@ -33,7 +33,7 @@ class SignedRequestFilterTest {
                 AccountPrincipal verify(
                         String method, String pathAndQuery, String authorization, String contentSm3, byte[] body) {
                     verifiedBodies.add(body);
-                    return new AccountPrincipal("sm2:test", "", true, "UNIT", Set.of(Role.SYSTEM));
+                    return AccountPrincipal.of("sm2:test", "UNIT", Set.of(Role.SYSTEM));
                 }
 
                 @Override
@@ -76,8 +76,8 @@ class SignedRequestFilterTest {
 
     @Test
     void aBasicSystemCredentialIsRefusedOnlyWhereSignaturesAreRequired() throws Exception {
-        AccountPrincipal system = new AccountPrincipal("sys-1", "x", true, "UNIT", Set.of(Role.SYSTEM));
-        AccountPrincipal person = new AccountPrincipal("adm", "x", true, "UNIT", Set.of(Role.DEPARTMENT_ADMIN));
+        AccountPrincipal system = AccountPrincipal.of("sys-1", "UNIT", Set.of(Role.SYSTEM));
+        AccountPrincipal person = AccountPrincipal.of("adm", "UNIT", Set.of(Role.DEPARTMENT_ADMIN));
         assertThat(status(system, false)).isEqualTo(200);
         assertThat(status(system, true)).isEqualTo(401);
         assertThat(status(person, true)).isEqualTo(200);
