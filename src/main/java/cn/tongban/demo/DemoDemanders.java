@@ -4,12 +4,12 @@ import cn.tongban.catalog.ParticipantRegistry;
 import cn.tongban.exchange.Envelope;
 import cn.tongban.exchange.EnvelopeVerifier;
 import cn.tongban.signing.HubKeys;
+import cn.tongban.web.ApiException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -50,11 +50,9 @@ class DemoDemanders {
     ResponseEntity<Map<String, Long>> receive(
             @PathVariable String uscc, @RequestBody byte[] request, HttpServletRequest http) {
         if (!participants.exists(uscc)) {
-            return ResponseEntity.notFound().build(); // no counter for a stranger's key
+            throw ApiException.notFound("participant"); // and no counter for a stranger's key
         }
-        if (hubCalls.refusal(http, request).isPresent()) {
-            return ResponseEntity.status(HttpStatus.UNAUTHORIZED).build();
-        }
+        hubCalls.requireHub(http, request);
         JsonNode body;
         try {
             body = json.readTree(request);

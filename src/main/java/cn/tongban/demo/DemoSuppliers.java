@@ -11,7 +11,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.springframework.core.env.Environment;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -55,10 +54,8 @@ class DemoSuppliers {
         if (!DemoProvince.enabled(environment)) {
             return ResponseEntity.notFound().build();
         }
-        if (hubCalls.refusal(http, request).isPresent()) {
-            // A real department's system answers only the hub: nothing about what it holds.
-            return ResponseEntity.status(HttpStatus.UNAUTHORIZED).build();
-        }
+        // A real department's system answers only the hub: nothing about what it holds.
+        hubCalls.requireHub(http, request);
         JsonNode body;
         try {
             body = json.readTree(request);

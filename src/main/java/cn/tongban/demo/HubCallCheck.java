@@ -4,6 +4,7 @@ import cn.tongban.security.SignedRequests;
 import cn.tongban.signing.HubKeys;
 import cn.tongban.signing.Sm2Signer;
 import cn.tongban.signing.Sm3;
+import cn.tongban.web.ApiException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -11,11 +12,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /**
@@ -43,6 +46,17 @@ class HubCallCheck {
     HubCallCheck(HubKeys keys, Clock clock) {
         this.keys = keys;
         this.clock = clock;
+    }
+
+    /** Refuses (401 problem+json naming the Authorization header) a request that is not the hub's. */
+    void requireHub(HttpServletRequest request, byte[] body) {
+        if (refusal(request, body).isPresent()) {
+            throw new ApiException(
+                    HttpStatus.UNAUTHORIZED,
+                    "only the hub's signed calls are answered",
+                    List.of(new ApiException.FieldProblem(
+                            "Authorization", "hub-signature", "a TONGBAN-SM2 signature by the hub is required")));
+        }
     }
 
     /** Why the request is not the hub's, or empty when it is (logged: the rule, never the request). */

@@ -109,6 +109,11 @@ class RoleMatrixIT {
         rule("GET /api/catalog/participants/{uscc}/credentials", ADMINS);
         rule("POST /api/catalog/participants/{uscc}/credentials", ADMINS);
         rule("DELETE /api/catalog/participants/{uscc}/credentials/{keyId}", ADMINS);
+        rule("GET /api/catalog/participants/{uscc}/system-keys", ADMINS);
+        rule("POST /api/catalog/participants/{uscc}/system-keys", ADMINS);
+        rule("DELETE /api/catalog/participants/{uscc}/system-keys/{keyId}", ADMINS);
+        rule("GET /api/catalog/participants/{uscc}/authentication", ADMINS);
+        rule("PUT /api/catalog/participants/{uscc}/authentication", ADMINS);
         rule("GET /api/catalog/demands", ALL);
         rule("POST /api/catalog/demands", ADMINS);
         rule("GET /api/catalog/demands/{id}", PARTIES, STRANGERS);
@@ -143,6 +148,9 @@ class RoleMatrixIT {
         rule("POST /api/ops/endpoints/{id}/dead-letters/replay", OPERATORS);
         rule("GET /api/ops/maintenance", OPERATORS);
         rule("POST /api/ops/maintenance", OPERATORS);
+        // The hub's keys: rotated by a platform administrator only.
+        rule("POST /api/ops/hub-keys/rotate", PLATFORM);
+        rule("POST /api/ops/data-keys/rotate", PLATFORM);
         // Exchange: a participant's administrator and systems move its data; operators see deliveries.
         rule("POST /api/exchange/intake/{resource}", EnumSet.of(PLATFORM_ADMIN, DEPARTMENT_ADMIN, SYSTEM));
         rule(
@@ -161,6 +169,7 @@ class RoleMatrixIT {
                 EnumSet.of(PLATFORM_ADMIN, DEPARTMENT_ADMIN, SYSTEM),
                 EnumSet.of(OPERATOR, OTHER_ADMIN, OTHER_SYSTEM, AUDITOR, APPROVER, OTHER_APPROVER));
         rule("GET /api/exchange/hub-certificate", PUBLIC);
+        rule("GET /api/exchange/hub-certificates", PUBLIC);
         // The schema registry (Confluent's API): read by all; a subject written by its resource's administrators.
         for (String read : List.of(
                 "GET /registry",
@@ -192,9 +201,9 @@ class RoleMatrixIT {
         rule("DELETE /registry/config/{subject}", ADMINS);
         rule("PUT /registry/mode", PLATFORM);
         rule("PUT /registry/mode/{subject}", PLATFORM);
-        // The demo's simulated supplier and demander systems: called by the hub, authenticated by signatures.
-        rule("POST /demo/suppliers/{uscc}/query", PUBLIC);
-        rule("POST /demo/demanders/{uscc}/webhook", PUBLIC);
+        // The demo's simulated supplier and demander systems answer the hub's signed calls only: nobody here.
+        rule("POST /demo/suppliers/{uscc}/query", EnumSet.noneOf(Who.class));
+        rule("POST /demo/demanders/{uscc}/webhook", EnumSet.noneOf(Who.class));
         rule("GET /demo/status", ALL);
         // Spring's error page, open so that an error is shown to whoever caused it.
         for (String method : List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")) {
@@ -492,6 +501,14 @@ class RoleMatrixIT {
             };
         }
 
+        /** A new SM2 public key as PEM (SubjectPublicKeyInfo), as a department would register it. */
+        private static String publicKeyPem() {
+            byte[] spki = cn.tongban.signing.Sm2Signer.generate().getPublic().getEncoded();
+            return "-----BEGIN PUBLIC KEY-----\n"
+                    + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(spki)
+                    + "\n-----END PUBLIC KEY-----\n";
+        }
+
         /** A plausible body: valid, so that the answer is about who calls, not about what is sent. */
         private Object body(String operation) {
             String fresh = UUID.randomUUID().toString().substring(0, 8);
@@ -522,6 +539,10 @@ class RoleMatrixIT {
                         "POST /api/ops/routes/{id}/resume",
                         "POST /api/ops/endpoints/{id}/dead-letters/replay" -> Map.of("reason", "矩阵测试");
                 case "POST /api/ops/maintenance" -> Map.of("on", false, "reason", "矩阵测试");
+                case "POST /api/ops/hub-keys/rotate", "POST /api/ops/data-keys/rotate" -> Map.of("reason", "矩阵测试");
+                case "POST /api/catalog/participants/{uscc}/system-keys" ->
+                    Map.of("publicKeyPem", publicKeyPem(), "label", "矩阵测试");
+                case "PUT /api/catalog/participants/{uscc}/authentication" -> Map.of("requireSignedRequests", false);
                 case "POST /api/exchange/intake/{resource}" ->
                     Map.of("records", List.of(record("mx-" + fresh, idNumber())));
                 case "POST /api/exchange/query/{resource}" ->
