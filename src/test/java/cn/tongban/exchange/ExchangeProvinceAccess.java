@@ -27,6 +27,15 @@ public final class ExchangeProvinceAccess implements AutoCloseable {
         return province.insurer.uscc();
     }
 
+    public String providerUscc() {
+        return province.provider.uscc();
+    }
+
+    /** The supplier's system credential (Role SYSTEM of the provider). */
+    public Api supplierSystem() {
+        return province.supplierSystem;
+    }
+
     public Api providerAdmin() {
         return province.provider.admin();
     }
