@@ -43,10 +43,16 @@ public final class JsonRecords {
         GenericRecord record = (GenericRecord) value(schema, json, "", problems);
         json.propertyNames().forEach(name -> {
             if (schema.getField(name) == null) {
-                problems.add(new FieldProblem(name, "schema-field", "is not a field of the resource's schema"));
+                problems.add(
+                        new FieldProblem(printable(name), "schema-field", "is not a field of the resource's schema"));
             }
         });
         return new Read(problems.isEmpty() ? record : null, problems);
+    }
+
+    /** A name from the input as a problem may name it: stored in jsonb, so no NUL, and short. */
+    private static String printable(String name) {
+        return name.length() <= 128 && name.indexOf('\u0000') < 0 ? name : "(a name the hub cannot show)";
     }
 
     private static Object value(Schema schema, JsonNode json, String path, List<FieldProblem> problems) {
@@ -174,7 +180,11 @@ public final class JsonRecords {
                 json.properties()
                         .forEach(e -> map.put(
                                 e.getKey(),
-                                value(schema.getValueType(), e.getValue(), path + "." + e.getKey(), problems)));
+                                value(
+                                        schema.getValueType(),
+                                        e.getValue(),
+                                        path + "." + printable(e.getKey()),
+                                        problems)));
                 return map;
             }
             default:

@@ -41,8 +41,15 @@ public class KafkaIntake {
     private final SchemaRegistry registry;
     private final ExchangeProperties properties;
     private final Map<Integer, Schema> writers = new ConcurrentHashMap<>();
+    private final RecordLimits limits;
 
-    KafkaIntake(IntakeService intake, SupplyList supplyList, SchemaRegistry registry, ExchangeProperties properties) {
+    KafkaIntake(
+            IntakeService intake,
+            SupplyList supplyList,
+            SchemaRegistry registry,
+            ExchangeProperties properties,
+            RecordLimits limits) {
+        this.limits = limits;
         this.intake = intake;
         this.supplyList = supplyList;
         this.registry = registry;
@@ -86,6 +93,9 @@ public class KafkaIntake {
     }
 
     private IntakeService.IncomingRecord decode(String sourceId, byte[] value, Schema reader) {
+        if (value != null && value.length > limits.maxRecordBytes()) {
+            return oversized(sourceId, value);
+        }
         int schemaId;
         try {
             schemaId = WireFormat.schemaId(value);
@@ -115,6 +125,20 @@ public class KafkaIntake {
             return undecodable(
                     sourceId, value, "schema-resolution", "cannot be read as the resource's registered schema");
         }
+    }
+
+    /** Not decoded, and not kept whole: its beginning, length and SM3 digest, with the reason. */
+    private IntakeService.IncomingRecord oversized(String sourceId, byte[] value) {
+        String head =
+                Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(value, RecordLimits.SUMMARY_HEAD / 4 * 3));
+        JsonNode summary = RecordLimits.summary(head, value.length, value);
+        return new IntakeService.IncomingRecord(
+                sourceId,
+                summary,
+                List.of(new FieldProblem(
+                        "value",
+                        RecordLimits.MAX_SIZE,
+                        "must be at most " + limits.maxRecordBytes() + " bytes in the wire format")));
     }
 
     /** Kept whole (base64) in quarantine, so it can be inspected and replayed once corrected. */

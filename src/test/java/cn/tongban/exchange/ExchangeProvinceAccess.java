@@ -36,6 +36,11 @@ public final class ExchangeProvinceAccess implements AutoCloseable {
         return province.supplierSystem;
     }
 
+    /** The provider supplies this resource from a file-drop directory. */
+    public void fileDrop(java.nio.file.Path directory) {
+        province.endpoint(province.provider, "SUPPLY", "FILE_DROP", directory.toString(), province.code);
+    }
+
     public Api providerAdmin() {
         return province.provider.admin();
     }

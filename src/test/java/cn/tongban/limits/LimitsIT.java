@@ -155,6 +155,75 @@ class LimitsIT {
                 .isEqualTo(rows);
     }
 
+    @Test
+    void s06_aRecordOverTheSizeLimitIsQuarantinedAsASummary() { // #13
+        Map<String, Object> big = record("BIG-2", Map.of("school", "x".repeat(100_000)));
+        Api.Reply reply = province.supplierSystem()
+                .post("/api/exchange/intake/" + province.code(), Map.of("records", List.of(big)));
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(202);
+        assertThat(reply.json().at("/results/0/reasons/0/field").asString()).isEqualTo("record");
+        assertThat(reply.json().at("/results/0/reasons/0/rule").asString()).isEqualTo("max-size");
+        Long held = jdbc.queryForObject(
+                "select length(payload_cipher) from quarantine where source_record_id = 'BIG-2'", Long.class);
+        assertThat(held).isLessThan(2_000L);
+    }
+
+    @Test
+    void s07_aTextFieldOverItsLengthIsQuarantinedNamingTheField() { // #13
+        Map<String, Object> longName = record("LONG-1", Map.of("school", "院".repeat(2_001)));
+        Api.Reply reply = province.supplierSystem()
+                .post(
+                        "/api/exchange/intake/" + province.code(),
+                        Map.of("records", List.of(longName, record("OK-1", Map.of()))));
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(202);
+        assertThat(reply.json().at("/results/0/status").asString()).isEqualTo("QUARANTINED");
+        assertThat(reply.json().at("/results/0/reasons/0/field").asString()).isEqualTo("school");
+        assertThat(reply.json().at("/results/0/reasons/0/rule").asString()).isEqualTo("max-length");
+        assertThat(reply.json().at("/results/1/status").asString()).isEqualTo("ACCEPTED");
+    }
+
+    @Test
+    void s08_anOversizedLineInADroppedFileIsQuarantined_theOthersGoThrough() throws Exception { // #13
+        java.nio.file.Path directory =
+                java.nio.file.Path.of("target/it-drop", province.code()).toAbsolutePath();
+        province.fileDrop(directory);
+        String lines = JSON.writeValueAsString(record("FD-1", Map.of())) + "\n"
+                + JSON.writeValueAsString(record("FD-BIG", Map.of("school", "x".repeat(40_000)))) + "\n"
+                + JSON.writeValueAsString(record("FD-2", Map.of())) + "\n";
+        java.nio.file.Files.createDirectories(directory);
+        java.nio.file.Path temp = directory.resolveSibling(province.code() + ".tmp");
+        java.nio.file.Files.writeString(temp, lines);
+        java.nio.file.Files.move(temp, directory.resolve("big.jsonl"));
+        java.nio.file.Path result = directory.resolve("done").resolve("big.jsonl.result.json");
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> java.nio.file.Files.exists(result));
+        var summary = Api.json(java.nio.file.Files.readString(result));
+        assertThat(summary.get("accepted").asInt()).isEqualTo(2);
+        assertThat(summary.at("/quarantined/0/line").asInt()).isEqualTo(2);
+        assertThat(summary.at("/quarantined/0/reasons/0/rule").asString()).isEqualTo("max-size");
+    }
+
+    static final tools.jackson.databind.json.JsonMapper JSON =
+            tools.jackson.databind.json.JsonMapper.builder().build();
+
+    /** A valid degree record, some fields replaced. */
+    static Map<String, Object> record(String sourceId, Map<String, Object> replaced) {
+        Map<String, Object> record = new java.util.HashMap<>(Map.of(
+                "certificateNo", "105421202005001",
+                "name", "张三",
+                "idNumber",
+                        cn.tongban.identifier.SyntheticIdentifiers.idNumber(
+                                new java.util.Random(sourceId.hashCode()),
+                                "430102",
+                                java.time.LocalDate.of(1995, 5, 20)),
+                "school", "湖南大学",
+                "mobile", "13812345678",
+                "religion", "无"));
+        record.putAll(replaced);
+        return Map.of("sourceRecordId", sourceId, "record", record);
+    }
+
     long count(String table) {
         return jdbc.queryForObject("select count(*) from " + table, Long.class);
     }
