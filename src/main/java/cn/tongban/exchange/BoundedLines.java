@@ -30,37 +30,49 @@ final class BoundedLines {
         StringBuilder text = new StringBuilder();
         long length = 0;
         boolean any = false;
+        boolean carriageReturn = false;
         while (true) {
             if (position == limit) {
                 limit = in.read(buffer, 0, buffer.length);
                 position = 0;
                 if (limit <= 0) {
                     limit = 0;
-                    return any ? line(text, length) : null;
+                    return any ? line(text, length, carriageReturn) : null;
                 }
             }
             any = true;
             char c = buffer[position++];
             if (c == '\n') {
-                return line(text, length);
+                return line(text, length, carriageReturn);
             }
-            length++;
-            if (text.length() < max + 1) {
-                text.append(c);
+            if (carriageReturn) {
+                // The \r held back was inside the line after all.
+                length++;
+                keep(text, '\r');
+            }
+            carriageReturn = c == '\r';
+            if (!carriageReturn) {
+                length++;
+                keep(text, c);
             }
         }
     }
 
-    private Line line(StringBuilder text, long length) {
-        if (text.length() > 0 && text.charAt(text.length() - 1) == '\r' && length <= max + 1) {
-            text.setLength(text.length() - 1);
-            length--;
+    private void keep(StringBuilder text, char c) {
+        if (text.length() < max) {
+            text.append(c);
+        }
+    }
+
+    private Line line(StringBuilder text, long length, boolean carriageReturn) {
+        if (carriageReturn && position == limit && limit == 0) {
+            // A \r at the very end of the file, with no \n after it, is part of the line.
+            length++;
+            keep(text, '\r');
         }
         boolean over = length > max;
-        return new Line(
-                over ? text.substring(0, Math.min(text.length(), RecordLimits.SUMMARY_HEAD)) : text.toString(),
-                length,
-                over);
+        String kept = over ? text.substring(0, Math.min(text.length(), RecordLimits.SUMMARY_HEAD)) : text.toString();
+        return new Line(kept, length, over);
     }
 
     /** A reader that fails, with the given exception, on the first line longer than {@code max}. */

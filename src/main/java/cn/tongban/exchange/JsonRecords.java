@@ -154,6 +154,10 @@ public final class JsonRecords {
                 }
                 return new GenericData.EnumSymbol(schema, json.asString());
             case BYTES:
+                if (!json.isString()) {
+                    problems.add(new FieldProblem(path, "base64", "must be base64"));
+                    return null;
+                }
                 try {
                     return ByteBuffer.wrap(Base64.getDecoder().decode(json.asString()));
                 } catch (IllegalArgumentException e) {
@@ -194,8 +198,13 @@ public final class JsonRecords {
     }
 
     private static Object date(JsonNode json, String path, List<FieldProblem> problems) {
-        if (json.isIntegralNumber()) {
+        if (json.isIntegralNumber() && json.canConvertToInt()) {
             return json.asInt();
+        }
+        if (!json.isString()) {
+            // #13: a number out of range or an object here threw, and the intake answered 500.
+            problems.add(new FieldProblem(path, "date", "must be a date yyyy-MM-dd"));
+            return null;
         }
         try {
             return (int) LocalDate.parse(json.asString()).toEpochDay();
