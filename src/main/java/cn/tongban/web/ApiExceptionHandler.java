@@ -72,6 +72,14 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.BAD_REQUEST, summary(List.of(problem)), List.of(problem));
     }
 
+    /** Tomcat's refusal of a query string that is not percent-encoded UTF-8 (#13: it answered 500). */
+    @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+    ResponseEntity<Object> invalidParameters(org.apache.tomcat.util.http.InvalidParameterException e) {
+        var problem = new ApiException.FieldProblem(
+                "query", "percent-encoded-utf8", "parameters must be percent-encoded UTF-8");
+        return problem(HttpStatus.BAD_REQUEST, summary(List.of(problem)), List.of(problem));
+    }
+
     @ExceptionHandler(DataIntegrityViolationException.class)
     ResponseEntity<Object> integrity(DataIntegrityViolationException e) {
         if (e.getMostSpecificCause() instanceof java.sql.SQLException sql
