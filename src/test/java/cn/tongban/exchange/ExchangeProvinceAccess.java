@@ -41,6 +41,11 @@ public final class ExchangeProvinceAccess implements AutoCloseable {
         province.endpoint(province.provider, "SUPPLY", "FILE_DROP", directory.toString(), province.code);
     }
 
+    /** The provider supplies this resource as an HTTP change feed the hub pulls. */
+    public void pullFeed(String url) {
+        province.endpoint(province.provider, "SUPPLY", "HTTP_QUERY", url, province.code);
+    }
+
     public Api providerAdmin() {
         return province.provider.admin();
     }

@@ -204,6 +204,62 @@ class LimitsIT {
         assertThat(summary.at("/quarantined/0/reasons/0/rule").asString()).isEqualTo("max-size");
     }
 
+    @Test
+    void s09_aFeedThatDripsItsAnswerIsCutAtTheTimeout_oneThatAnswersTooMuchAtTheLimit() throws Exception { // #13
+        var feed = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        feed.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        feed.createContext("/drip", exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write('{');
+                // One byte now and then, for ever: each read succeeds, the answer never ends.
+                while (!stop.get()) {
+                    out.write(' ');
+                    out.flush();
+                    Thread.sleep(200);
+                }
+            } catch (IOException | InterruptedException gone) {
+                // the hub hung up, as it should
+            }
+        });
+        feed.start();
+        ExchangeProvinceAccess second = new ExchangeProvinceAccess(port);
+        try {
+            String base = "http://127.0.0.1:" + feed.getAddress().getPort();
+            province.pullFeed(base + "/drip");
+            second.pullFeed(base + "/big");
+            feed.createContext("/big", exchange -> {
+                byte[] body = ("{\"records\":[],\"pad\":\"" + "x".repeat((int) MAX_BODY) + "\"}")
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> outcome(province.code()) != null && outcome(second.code()) != null);
+            assertThat(outcome(province.code())).isEqualTo("did not answer within PT2S");
+            assertThat(outcome(second.code())).isEqualTo("answered more than " + MAX_BODY + " bytes");
+        } finally {
+            stop.set(true);
+            second.close();
+            feed.stop(0);
+        }
+    }
+
+    private String outcome(String resource) {
+        return jdbc
+                .query(
+                        "select last_outcome from pull_cursor where resource_code = ?",
+                        (rs, i) -> rs.getString(1),
+                        resource)
+                .stream()
+                .filter(java.util.Objects::nonNull)
+                .findFirst()
+                .orElse(null);
+    }
+
     static final tools.jackson.databind.json.JsonMapper JSON =
             tools.jackson.databind.json.JsonMapper.builder().build();
 
