@@ -187,6 +187,54 @@ class HostileInputIT {
         });
     }
 
+    /**
+     * Hostile CSV and JSON-lines files in a supplier's drop directory: each ends in done/ with its
+     * result or in failed/ with its problems — never failed/ without a reason, never left behind.
+     */
+    @org.junit.jupiter.api.Test
+    void hostileDroppedFilesEndDoneOrFailedWithAReason() throws Exception {
+        java.nio.file.Path directory = java.nio.file.Path.of("target/it-drop", "fuzz-" + province.code())
+                .toAbsolutePath();
+        java.nio.file.Files.createDirectories(directory);
+        province.fileDrop(directory);
+        Random random = new Random(SEED);
+        String header = "sourceRecordId,certificateNo,name,idNumber,school,mobile,religion\n";
+        String line = JSON.writeValueAsString(Map.of("sourceRecordId", "J-1", "record", Map.of("name", "张三")));
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            boolean csv = i % 2 == 0;
+            byte[] content = switch (i % 6) {
+                case 0 ->
+                    random.ints(300, 0, 256)
+                            .collect(java.io.ByteArrayOutputStream::new, (out, b) -> out.write(b), (a, b) -> {})
+                            .toByteArray();
+                case 1 -> Hostile.json(line, Hostile.mutation(random), random);
+                case 2 -> (header + "\"unclosed,quote\n" + "a,b\n").getBytes(StandardCharsets.UTF_8);
+                case 3 ->
+                    Hostile.json(
+                            line, Hostile.Mutation.values()[random.nextInt(Hostile.Mutation.values().length)], random);
+                case 4 -> (header + "x,".repeat(5_000) + "\n" + "\u0000,\u0000\n").getBytes(StandardCharsets.UTF_8);
+                default -> (line + "\n" + "[".repeat(3_000) + "\n\n\n{}\n").getBytes(StandardCharsets.UTF_8);
+            };
+            String name = "hostile-" + i + (csv ? ".csv" : ".jsonl");
+            java.nio.file.Path temp = directory.resolveSibling(name + ".part");
+            java.nio.file.Files.write(temp, content);
+            java.nio.file.Files.move(temp, directory.resolve(name));
+            names.add(name);
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
+            for (String name : names) {
+                boolean done =
+                        java.nio.file.Files.exists(directory.resolve("done").resolve(name + ".result.json"));
+                boolean failed =
+                        java.nio.file.Files.exists(directory.resolve("failed").resolve(name + ".problems.json"));
+                assertThat(done || failed)
+                        .as("%s ended done or failed with its problems", name)
+                        .isTrue();
+            }
+        });
+    }
+
     private BodyTarget target(String name) {
         String code = province.code();
         String provider = province.providerUscc();
