@@ -6,7 +6,6 @@ import cn.tongban.schema.SchemaRegistry;
 import cn.tongban.security.Actor;
 import cn.tongban.security.Role;
 import cn.tongban.web.ApiException.FieldProblem;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -49,8 +48,15 @@ public class FileDropIntake {
     private final SupplyList supplyList;
     private final ExchangeProperties properties;
     private final JsonMapper json;
+    private final RecordLimits limits;
 
-    FileDropIntake(IntakeService intake, SupplyList supplyList, ExchangeProperties properties, JsonMapper json) {
+    FileDropIntake(
+            IntakeService intake,
+            SupplyList supplyList,
+            ExchangeProperties properties,
+            JsonMapper json,
+            RecordLimits limits) {
+        this.limits = limits;
         this.intake = intake;
         this.supplyList = supplyList;
         this.properties = properties;
@@ -116,23 +122,30 @@ public class FileDropIntake {
 
     private List<IntakeService.IncomingRecord> jsonLines(InputStream in) throws IOException {
         List<IntakeService.IncomingRecord> records = new ArrayList<>();
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        String line;
+        BoundedLines lines = new BoundedLines(new InputStreamReader(in, StandardCharsets.UTF_8), maxLine());
+        BoundedLines.Line line;
         int number = 0;
-        while ((line = reader.readLine()) != null) {
+        while ((line = lines.next()) != null) {
             number++;
-            if (line.isBlank()) {
+            if (line.over()) {
+                records.add(new IntakeService.IncomingRecord(
+                        "line-" + number,
+                        RecordLimits.summary(line.text(), line.length(), null),
+                        List.of(limits.tooLarge())));
+                continue;
+            }
+            if (line.text().isBlank()) {
                 continue;
             }
             try {
-                JsonNode node = json.readTree(line);
+                JsonNode node = json.readTree(line.text());
                 JsonNode id = node.get(SOURCE_ID);
                 records.add(new IntakeService.IncomingRecord(
                         id == null || !id.isString() ? null : id.asString(), node.get("record")));
             } catch (JacksonException e) {
                 records.add(new IntakeService.IncomingRecord(
                         "line-" + number,
-                        JsonNodeFactory.instance.stringNode(line),
+                        JsonNodeFactory.instance.stringNode(line.text()),
                         List.of(new FieldProblem("line", "json", "line " + number + " is not a JSON object"))));
             }
         }
@@ -142,8 +155,17 @@ public class FileDropIntake {
         return records;
     }
 
+    /** A line holds one record and its source id: a little more than the record limit. */
+    private int maxLine() {
+        return (int) Math.min(Integer.MAX_VALUE - 8, limits.maxRecordBytes() + 1024);
+    }
+
     private List<IntakeService.IncomingRecord> csv(InputStream in, Schema schema) throws IOException {
-        Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8);
+        // A CSV record cannot be cut out of its file safely (quotes span lines): an overlong line fails the file.
+        Reader reader = BoundedLines.capped(
+                new InputStreamReader(in, StandardCharsets.UTF_8),
+                maxLine(),
+                () -> new UnreadableFile("a line is longer than " + maxLine() + " characters (the record limit)"));
         CSVFormat format = CSVFormat.RFC4180
                 .builder()
                 .setHeader()
@@ -175,6 +197,9 @@ public class FileDropIntake {
                     }
                 }
                 String id = row.isSet(SOURCE_ID) ? row.get(SOURCE_ID) : null;
+                if (limits.size(record) != null) {
+                    problems.add(limits.tooLarge());
+                }
                 records.add(new IntakeService.IncomingRecord(id, record, problems));
             }
             if (records.isEmpty()) {

@@ -72,6 +72,7 @@ public class IntakePipeline {
     private final PersonRefs personRefs;
     private final byte[] orderKeySecret;
     private final Timer signing;
+    private final RecordLimits limits;
     private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
 
     IntakePipeline(
@@ -84,7 +85,9 @@ public class IntakePipeline {
             Clock clock,
             ApplicationEventPublisher events,
             PersonRefs personRefs,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            RecordLimits limits) {
+        this.limits = limits;
         this.supplyList = supplyList;
         this.targets = targets;
         this.store = store;
@@ -123,26 +126,46 @@ public class IntakePipeline {
         batch.received = new ExchangeEvents.Received[batch.incoming.size()];
     }
 
-    /** Each record against the resource's schema and the quality rules; what the channel could not decode fails here. */
+    /**
+     * Each record against the limits, the resource's schema and the quality rules; what the channel
+     * could not decode fails here. A record over the size limit is not read further, and is kept
+     * only as its summary.
+     */
     public void validate(IntakeBatch batch) {
         for (int i = 0; i < batch.incoming.size(); i++) {
             IncomingRecord in = batch.incoming.get(i);
-            List<FieldProblem> problems = new ArrayList<>();
-            String sourceId = in.sourceRecordId();
-            if (sourceId == null || sourceId.isBlank() || sourceId.length() > 128) {
-                problems.add(new FieldProblem(
-                        "sourceRecordId", "required", "each record needs its source id (1-128 characters)"));
-            }
+            List<FieldProblem> problems = new ArrayList<>(sourceIdProblems(in.sourceRecordId()));
             problems.addAll(in.channelProblems());
-            JsonRecords.Read read = in.channelProblems().isEmpty()
-                    ? JsonRecords.read(batch.schema, in.record())
-                    : new JsonRecords.Read(null, List.of());
+            JsonNode record = in.record();
+            FieldProblem size = in.channelProblems().isEmpty() ? limits.size(record) : null;
+            JsonRecords.Read read = new JsonRecords.Read(null, List.of());
+            if (size != null) {
+                problems.add(size);
+                record = limits.summary(record);
+            } else if (in.channelProblems().isEmpty()) {
+                problems.addAll(limits.text(batch.schema, record));
+                read = JsonRecords.read(batch.schema, record);
+            }
             problems.addAll(read.problems());
             if (read.record() != null) {
                 problems.addAll(QualityRules.check(read.record(), batch.today));
             }
-            batch.checked.add(new Checked(i, in, problems, read.record()));
+            IncomingRecord held =
+                    new IncomingRecord(RecordLimits.storable(in.sourceRecordId()), record, in.channelProblems());
+            batch.checked.add(new Checked(i, held, problems, read.record()));
         }
+    }
+
+    private static List<FieldProblem> sourceIdProblems(String sourceId) {
+        if (sourceId == null || sourceId.isBlank() || sourceId.length() > 128) {
+            return List.of(new FieldProblem(
+                    "sourceRecordId", "required", "each record needs its source id (1-128 characters)"));
+        }
+        if (sourceId.indexOf('\u0000') >= 0) {
+            return List.of(new FieldProblem(
+                    "sourceRecordId", RecordLimits.NO_NUL, "must not contain the NUL character (U+0000)"));
+        }
+        return List.of();
     }
 
     /** 隔离: a record that failed is held, encrypted, with its reasons (field and rule, never values). */

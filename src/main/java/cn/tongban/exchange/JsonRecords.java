@@ -43,10 +43,16 @@ public final class JsonRecords {
         GenericRecord record = (GenericRecord) value(schema, json, "", problems);
         json.propertyNames().forEach(name -> {
             if (schema.getField(name) == null) {
-                problems.add(new FieldProblem(name, "schema-field", "is not a field of the resource's schema"));
+                problems.add(
+                        new FieldProblem(printable(name), "schema-field", "is not a field of the resource's schema"));
             }
         });
         return new Read(problems.isEmpty() ? record : null, problems);
+    }
+
+    /** A name from the input as a problem may name it: stored in jsonb, so no NUL, and short. */
+    private static String printable(String name) {
+        return name.length() <= 128 && name.indexOf('\u0000') < 0 ? name : "(a name the hub cannot show)";
     }
 
     private static Object value(Schema schema, JsonNode json, String path, List<FieldProblem> problems) {
@@ -148,6 +154,10 @@ public final class JsonRecords {
                 }
                 return new GenericData.EnumSymbol(schema, json.asString());
             case BYTES:
+                if (!json.isString()) {
+                    problems.add(new FieldProblem(path, "base64", "must be base64"));
+                    return null;
+                }
                 try {
                     return ByteBuffer.wrap(Base64.getDecoder().decode(json.asString()));
                 } catch (IllegalArgumentException e) {
@@ -174,7 +184,11 @@ public final class JsonRecords {
                 json.properties()
                         .forEach(e -> map.put(
                                 e.getKey(),
-                                value(schema.getValueType(), e.getValue(), path + "." + e.getKey(), problems)));
+                                value(
+                                        schema.getValueType(),
+                                        e.getValue(),
+                                        path + "." + printable(e.getKey()),
+                                        problems)));
                 return map;
             }
             default:
@@ -184,8 +198,13 @@ public final class JsonRecords {
     }
 
     private static Object date(JsonNode json, String path, List<FieldProblem> problems) {
-        if (json.isIntegralNumber()) {
+        if (json.isIntegralNumber() && json.canConvertToInt()) {
             return json.asInt();
+        }
+        if (!json.isString()) {
+            // #13: a number out of range or an object here threw, and the intake answered 500.
+            problems.add(new FieldProblem(path, "date", "must be a date yyyy-MM-dd"));
+            return null;
         }
         try {
             return (int) LocalDate.parse(json.asString()).toEpochDay();

@@ -10,7 +10,6 @@ import cn.tongban.catalog.UpdateCycle;
 import cn.tongban.exchange.internal.ExchangeStore;
 import cn.tongban.security.Actor;
 import cn.tongban.security.Role;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -23,6 +22,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -59,6 +62,7 @@ public class PullIntake {
     private final JsonMapper json;
     private final Clock clock;
     private final HttpClient http;
+    private final long maxPage;
 
     private final HubRequestSigning signing;
 
@@ -71,7 +75,10 @@ public class PullIntake {
             ExchangeProperties properties,
             JsonMapper json,
             HubRequestSigning signing,
-            Clock clock) {
+            Clock clock,
+            cn.tongban.limits.LimitsProperties limits) {
+        // A pulled page is what a push would carry: no larger than a request body may be.
+        this.maxPage = limits.maxRequestBody().toBytes();
         this.participants = participants;
         this.signing = signing;
         this.supplyList = supplyList;
@@ -185,12 +192,25 @@ public class PullIntake {
                 .header("Accept", "application/json")
                 .GET();
         signing.headers("GET", target, new byte[0]).forEach(request::header);
+        CompletableFuture<HttpResponse<byte[]>> call =
+                http.sendAsync(request.build(), info -> new BoundedBody(maxPage));
         HttpResponse<byte[]> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new PullFailed("unreachable (" + e.getClass().getSimpleName() + ")");
+            // The request's timeout ends when the headers arrive; a feed that drips its body would
+            // hold this transaction's connection for ever (#13): the whole answer has one deadline.
+            response = call.get(properties.webhookTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            throw new PullFailed("did not answer within " + properties.webhookTimeout());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof BoundedBody.TooLarge
+                    || (e.getCause() != null && e.getCause().getCause() instanceof BoundedBody.TooLarge)) {
+                throw new PullFailed("answered more than " + maxPage + " bytes");
+            }
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new PullFailed("unreachable (" + cause.getClass().getSimpleName() + ")");
         } catch (InterruptedException e) {
+            call.cancel(true);
             Thread.currentThread().interrupt();
             throw new PullFailed("interrupted");
         }

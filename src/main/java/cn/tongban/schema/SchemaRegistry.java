@@ -329,11 +329,22 @@ public class SchemaRegistry {
         try {
             return new Schema.Parser().parse(text);
         } catch (SchemaParseException | NullPointerException | IllegalArgumentException e) {
-            String message = e.getMessage() == null
-                    ? e.getClass().getSimpleName()
-                    : e.getMessage().lines().findFirst().orElse("");
-            throw RegistryException.invalidSchema(message);
+            throw RegistryException.invalidSchema(why(e));
         }
+    }
+
+    /**
+     * Avro's reason, without the JSON parser's exception and message it wraps (#13: they reached
+     * the answer); a schema that is not JSON is only said to be so.
+     */
+    private static String why(RuntimeException e) {
+        if (e.getCause() instanceof com.fasterxml.jackson.core.JacksonException) {
+            return "the schema is not valid JSON";
+        }
+        String message = e.getMessage() == null
+                ? e.getClass().getSimpleName()
+                : e.getMessage().lines().findFirst().orElse("");
+        return message.replaceAll("^([a-z][\\w$]*\\.)+[A-Z][\\w$]*(Exception|Error): ?", "");
     }
 
     private SubjectVersion find(String subject, String version, boolean includeDeleted) {

@@ -12,10 +12,16 @@ public final class CurrentActor {
     private CurrentActor() {}
 
     public static Actor get() {
+        return find().orElseThrow(() ->
+                new ApiException(HttpStatus.UNAUTHORIZED, "authentication required", java.util.List.of()));
+    }
+
+    /** The actor, when the request is authenticated (open paths are not). */
+    public static java.util.Optional<Actor> find() {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
         if (authentication != null && authentication.getPrincipal() instanceof AccountPrincipal principal) {
-            return principal.actor();
+            return java.util.Optional.of(principal.actor());
         }
-        throw new ApiException(HttpStatus.UNAUTHORIZED, "authentication required", java.util.List.of());
+        return java.util.Optional.empty();
     }
 }

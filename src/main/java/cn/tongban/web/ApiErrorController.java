@@ -25,6 +25,10 @@ class ApiErrorController implements ErrorController {
     @RequestMapping("${server.error.path:${error.path:/error}}")
     ResponseEntity<Object> error(HttpServletRequest request) {
         HttpStatus status = status(request);
+        ApiException refusal = ApiException.in((Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION));
+        if (refusal != null) {
+            return ApiExceptionHandler.problem(refusal.status(), refusal.getMessage(), refusal.problems());
+        }
         if (status.is5xxServerError() || request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) != null) {
             return ApiExceptionHandler.incident(HttpStatus.INTERNAL_SERVER_ERROR, (Throwable)
                     request.getAttribute(RequestDispatcher.ERROR_EXCEPTION));

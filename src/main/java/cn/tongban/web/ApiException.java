@@ -54,6 +54,19 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.FORBIDDEN, message, List.of());
     }
 
+    /**
+     * The refusal a failure carries, when one is in its causes: a limit thrown from a request's
+     * input stream reaches the handler wrapped by the parser that was reading.
+     */
+    public static ApiException in(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ApiException refusal) {
+                return refusal;
+            }
+        }
+        return null;
+    }
+
     public HttpStatus status() {
         return status;
     }

@@ -46,6 +46,11 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
     static final String TYPE_PREFIX = "urn:tongban:problem:";
     private static final URI BLANK_TYPE = URI.create("about:blank");
+    /** SQL state 22021, character_not_in_repertoire: what PostgreSQL answers to a NUL in text. */
+    private static final String UNSTORABLE_TEXT = "22021";
+
+    private static final ApiException.FieldProblem NUL =
+            new ApiException.FieldProblem("text", "no-nul", "must not contain the NUL character (U+0000)");
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<Object> apiException(ApiException e) {
@@ -67,8 +72,21 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.BAD_REQUEST, summary(List.of(problem)), List.of(problem));
     }
 
+    /** Tomcat's refusal of a query string that is not percent-encoded UTF-8 (#13: it answered 500). */
+    @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+    ResponseEntity<Object> invalidParameters(org.apache.tomcat.util.http.InvalidParameterException e) {
+        var problem = new ApiException.FieldProblem(
+                "query", "percent-encoded-utf8", "parameters must be percent-encoded UTF-8");
+        return problem(HttpStatus.BAD_REQUEST, summary(List.of(problem)), List.of(problem));
+    }
+
     @ExceptionHandler(DataIntegrityViolationException.class)
     ResponseEntity<Object> integrity(DataIntegrityViolationException e) {
+        if (e.getMostSpecificCause() instanceof java.sql.SQLException sql
+                && UNSTORABLE_TEXT.equals(sql.getSQLState())) {
+            // PostgreSQL stores no U+0000 in text; the request checks catch it first, this is the backstop.
+            return problem(HttpStatus.BAD_REQUEST, NUL.field() + ": " + NUL.message(), List.of(NUL));
+        }
         // Operators get the SQL state and constraint name; PostgreSQL's message may quote values.
         if (e.getMostSpecificCause() instanceof org.postgresql.util.PSQLException psql
                 && psql.getServerErrorMessage() != null) {
@@ -89,6 +107,10 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception e) {
+        ApiException refusal = ApiException.in(e);
+        if (refusal != null) {
+            return apiException(refusal);
+        }
         return incident(HttpStatus.INTERNAL_SERVER_ERROR, e);
     }
 
@@ -186,6 +208,10 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(
             HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        ApiException refusal = ApiException.in(e);
+        if (refusal != null) {
+            return apiException(refusal);
+        }
         String field = "body";
         String message = "is not readable JSON of the expected shape";
         if (e.getMostSpecificCause() instanceof JacksonException jackson

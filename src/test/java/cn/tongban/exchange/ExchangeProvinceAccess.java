@@ -27,6 +27,25 @@ public final class ExchangeProvinceAccess implements AutoCloseable {
         return province.insurer.uscc();
     }
 
+    public String providerUscc() {
+        return province.provider.uscc();
+    }
+
+    /** The supplier's system credential (Role SYSTEM of the provider). */
+    public Api supplierSystem() {
+        return province.supplierSystem;
+    }
+
+    /** The provider supplies this resource from a file-drop directory. */
+    public void fileDrop(java.nio.file.Path directory) {
+        province.endpoint(province.provider, "SUPPLY", "FILE_DROP", directory.toString(), province.code);
+    }
+
+    /** The provider supplies this resource as an HTTP change feed the hub pulls. */
+    public void pullFeed(String url) {
+        province.endpoint(province.provider, "SUPPLY", "HTTP_QUERY", url, province.code);
+    }
+
     public Api providerAdmin() {
         return province.provider.admin();
     }

@@ -37,6 +37,11 @@ public final class Api {
         return as(demoUser, "tongban-demo");
     }
 
+    /** The Authorization header this client sends, for requests it cannot build itself. */
+    public String authorization() {
+        return authorization;
+    }
+
     public Reply get(String path) {
         return send(request(path).GET());
     }

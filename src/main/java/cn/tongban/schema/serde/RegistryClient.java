@@ -27,6 +27,7 @@ public final class RegistryClient {
     private final String baseUrl;
     private final String authorization;
     private final Duration latestTtl;
+    private static final Duration ANSWER_WITHIN = Duration.ofSeconds(30);
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final Map<Integer, Schema> byId = new ConcurrentHashMap<>();
@@ -101,7 +102,7 @@ public final class RegistryClient {
 
     private JsonNode send(String method, String path, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .timeout(Duration.ofSeconds(30))
+                .timeout(ANSWER_WITHIN)
                 .header("Accept", MEDIA_TYPE)
                 .method(
                         method,
@@ -115,8 +116,17 @@ public final class RegistryClient {
             request.header("Authorization", authorization);
         }
         try {
-            HttpResponse<String> response =
-                    http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            // The request's timeout ends when the headers arrive: the whole answer gets a deadline too.
+            var call = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> response;
+            try {
+                response = call.get(ANSWER_WITHIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                call.cancel(true);
+                throw new SerializationException("schema registry did not answer within " + ANSWER_WITHIN, e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IOException("schema registry call failed", e.getCause());
+            }
             JsonNode json = response.body().isBlank() ? JSON.missingNode() : JSON.readTree(response.body());
             if (response.statusCode() >= 300) {
                 throw new SerializationException("schema registry answered " + response.statusCode() + " (error_code "
