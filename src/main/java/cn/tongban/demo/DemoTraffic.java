@@ -196,13 +196,27 @@ class DemoTraffic {
     /** Registers a demo system's endpoint once (the address carries this run's port). */
     private void ensureEndpoint(
             String uscc, EndpointKind.Direction direction, EndpointKind kind, String url, String resourceCode) {
-        boolean present = participants.endpoints(uscc).stream().anyMatch(e -> url.equals(e.address()));
+        boolean present = false;
+        for (var endpoint : participants.endpoints(uscc)) {
+            if (url.equals(endpoint.address())) {
+                present = true;
+            } else if (endpoint.kind() == kind && isDemoSystem(endpoint.address())) {
+                // The demo system of an earlier run on another port: nobody answers there any more.
+                participants.removeEndpoint(uscc, endpoint.id(), Actor.platform("demo-traffic"));
+            }
+        }
         if (!present) {
             participants.addEndpoint(
                     uscc,
                     new ParticipantRegistry.EndpointRequest(direction, kind, url, resourceCode, null),
                     Actor.platform("demo-traffic"));
         }
+    }
+
+    private static boolean isDemoSystem(String address) {
+        return address != null
+                && address.startsWith("http://127.0.0.1:")
+                && (address.contains("/demo/suppliers/") || address.contains("/demo/demanders/"));
     }
 
     private boolean enabled() {

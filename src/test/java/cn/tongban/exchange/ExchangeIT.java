@@ -143,12 +143,15 @@ class ExchangeIT {
     @Test
     void s04_afterTheLastAttemptADeliveryIsDeadLetteredAndReplayable() {
         webhook.answer(500);
-        supplierSystem.post("/api/exchange/intake/" + code, Map.of("records", List.of(province.record("D-1", "孙八"))));
+        // Unique in the database: other tests' dead letters may share it (CI runs every test on one database).
+        String sourceId = "D-" + code;
+        supplierSystem.post(
+                "/api/exchange/intake/" + code, Map.of("records", List.of(province.record(sourceId, "孙八"))));
         Api ops = Api.at(port).as("ops");
-        JsonNode dead = await().atMost(Duration.ofSeconds(20)).until(() -> deadFor(ops, "D-1"), d -> d != null);
+        JsonNode dead = await().atMost(Duration.ofSeconds(20)).until(() -> deadFor(ops, sourceId), d -> d != null);
         assertThat(dead.get("attempts").asInt()).isEqualTo(3);
         assertThat(dead.get("lastError").asString()).isEqualTo("the endpoint answered HTTP 500");
-        assertThat(notary.admin().get("/api/exchange/dead-letters").body()).contains("D-1");
+        assertThat(notary.admin().get("/api/exchange/dead-letters").body()).contains(sourceId);
         assertThat(insurer.admin()
                         .post("/api/exchange/dead-letters/" + dead.get("id").asLong() + "/replay", Map.of())
                         .status())

@@ -37,9 +37,9 @@ class RateLimitIT {
         assertThat(Api.at(port).as("ga-approver").get(PATH).status()).isEqualTo(429);
         // Authentication comes first: a wrong password is 401, never 429.
         assertThat(Api.at(port).as("ga-admin", "wrong").get(PATH).status()).isEqualTo(401);
-        // Another participant, platform staff (by account) and anonymous health are not held back.
+        // Another participant, platform staff (by account) and anonymous callers are not held back.
         assertThat(Api.at(port).as("rs-admin").get(PATH).status()).isEqualTo(200);
         assertThat(Api.at(port).as("auditor").get(PATH).status()).isEqualTo(200);
-        assertThat(Api.at(port).get("/actuator/health").status()).isEqualTo(200);
+        assertThat(Api.at(port).get("/api/exchange/hub-certificate").status()).isEqualTo(200);
     }
 }
