@@ -17,7 +17,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -52,13 +51,7 @@ class DemoDemanders {
         if (!participants.exists(uscc)) {
             throw ApiException.notFound("participant"); // and no counter for a stranger's key
         }
-        hubCalls.requireHub(http, request);
-        JsonNode body;
-        try {
-            body = json.readTree(request);
-        } catch (JacksonException e) {
-            return ResponseEntity.badRequest().build();
-        }
+        JsonNode body = hubCalls.hubsJson(http, request);
         long ok = 0;
         long bad = 0;
         for (JsonNode node : body.path("deliveries")) {

@@ -17,9 +17,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * 模拟供方查询接口: the demo supplier systems' query endpoint, which the hub calls for synchronous
@@ -36,15 +34,13 @@ class DemoSuppliers {
     private final Clock clock;
     private final Environment environment;
     private final HubCallCheck hubCalls;
-    private final JsonMapper json;
     private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
 
-    DemoSuppliers(SupplyList supplyList, Clock clock, Environment environment, HubCallCheck hubCalls, JsonMapper json) {
+    DemoSuppliers(SupplyList supplyList, Clock clock, Environment environment, HubCallCheck hubCalls) {
         this.supplyList = supplyList;
         this.clock = clock;
         this.environment = environment;
         this.hubCalls = hubCalls;
-        this.json = json;
     }
 
     /** The body the hub sends, signed by the hub: {@code {"resourceCode", "key"}}. */
@@ -55,13 +51,7 @@ class DemoSuppliers {
             return ResponseEntity.notFound().build();
         }
         // A real department's system answers only the hub: nothing about what it holds.
-        hubCalls.requireHub(http, request);
-        JsonNode body;
-        try {
-            body = json.readTree(request);
-        } catch (JacksonException e) {
-            return ResponseEntity.badRequest().build();
-        }
+        JsonNode body = hubCalls.hubsJson(http, request);
         String code = body.path("resourceCode").asString("");
         String key = body.path("key").asString("");
         if (!IdNumber.isValid(key)) {

@@ -20,6 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * 平台身份核验: how the demo's simulated department systems tell the hub's calls from anyone
@@ -34,6 +37,7 @@ class HubCallCheck {
     private static final int REMEMBERED_NONCES = 100_000;
 
     private final HubKeys keys;
+    private final JsonMapper json;
     private final Clock clock;
     // A simulated system's own replay memory: bounded, oldest first out (a real one would share it).
     private final Map<String, Long> seen = new LinkedHashMap<>() {
@@ -43,9 +47,20 @@ class HubCallCheck {
         }
     };
 
-    HubCallCheck(HubKeys keys, Clock clock) {
+    HubCallCheck(HubKeys keys, JsonMapper json, Clock clock) {
         this.keys = keys;
+        this.json = json;
         this.clock = clock;
+    }
+
+    /** The JSON of a call that is the hub's; 401 problem+json for any other, 400 for a body that is no JSON. */
+    JsonNode hubsJson(HttpServletRequest request, byte[] body) {
+        requireHub(request, body);
+        try {
+            return json.readTree(body);
+        } catch (JacksonException e) {
+            throw ApiException.invalid("body", "json", "the body is not JSON");
+        }
     }
 
     /** Refuses (401 problem+json naming the Authorization header) a request that is not the hub's. */
