@@ -37,20 +37,24 @@ class NulCharacters extends RequestBodyAdviceAdapter {
             MethodParameter parameter,
             Type targetType,
             Class<? extends HttpMessageConverter<?>> converterType) {
-        String field = find(body, "", 0);
-        if (field != null) {
+        // First without naming paths (no string is built for a clean body), then again to name it.
+        if (find(body, null, 0) != null) {
+            String field = find(body, "", 0);
             throw ApiException.invalid(field.isEmpty() ? "body" : field, RULE, MESSAGE);
         }
         return body;
     }
 
-    /** The path of the first text holding a NUL, or null. */
+    /**
+     * The path of the first text holding a NUL, or null; with a null {@code path} it only tells
+     * whether there is one (any non-null answer), building no path.
+     */
     static String find(Object value, String path, int depth) {
         if (value == null || depth > MAX_DEPTH) {
             return null;
         }
         if (value instanceof CharSequence text) {
-            return text.toString().indexOf('\u0000') >= 0 ? path : null;
+            return text.toString().indexOf('\u0000') >= 0 ? found(path) : null;
         }
         if (value instanceof JsonNode node) {
             return inNode(node, path, depth);
@@ -58,7 +62,7 @@ class NulCharacters extends RequestBodyAdviceAdapter {
         if (value instanceof Collection<?> items) {
             int i = 0;
             for (Object item : items) {
-                String found = find(item, path + "[" + i++ + "]", depth + 1);
+                String found = find(item, index(path, i++), depth + 1);
                 if (found != null) {
                     return found;
                 }
@@ -70,7 +74,7 @@ class NulCharacters extends RequestBodyAdviceAdapter {
                 String key = String.valueOf(e.getKey());
                 String child = join(path, key);
                 if (key.indexOf('\u0000') >= 0) {
-                    return join(path, "(name)");
+                    return found(join(path, "(name)"));
                 }
                 String found = find(e.getValue(), child, depth + 1);
                 if (found != null) {
@@ -87,11 +91,11 @@ class NulCharacters extends RequestBodyAdviceAdapter {
 
     private static String inNode(JsonNode node, String path, int depth) {
         if (node.isString()) {
-            return node.asString().indexOf('\u0000') >= 0 ? path : null;
+            return node.asString().indexOf('\u0000') >= 0 ? found(path) : null;
         }
         if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
-                String found = inNode(node.get(i), path + "[" + i + "]", depth + 1);
+                String found = inNode(node.get(i), index(path, i), depth + 1);
                 if (found != null) {
                     return found;
                 }
@@ -100,7 +104,7 @@ class NulCharacters extends RequestBodyAdviceAdapter {
             for (Map.Entry<String, JsonNode> e : node.properties()) {
                 if (e.getKey().indexOf('\u0000') >= 0) {
                     // The name itself is the offending text: never echo it.
-                    return join(path, "(name)");
+                    return found(join(path, "(name)"));
                 }
                 String found = depth > MAX_DEPTH ? null : inNode(e.getValue(), join(path, e.getKey()), depth + 1);
                 if (found != null) {
@@ -130,6 +134,14 @@ class NulCharacters extends RequestBodyAdviceAdapter {
     }
 
     private static String join(String path, String name) {
-        return path.isEmpty() ? name : path + "." + name;
+        return path == null ? null : path.isEmpty() ? name : path + "." + name;
+    }
+
+    private static String index(String path, int i) {
+        return path == null ? null : path + "[" + i + "]";
+    }
+
+    private static String found(String path) {
+        return path == null ? "" : path;
     }
 }
