@@ -47,8 +47,8 @@ public class RecordLimits {
 
     /** The record's size problem, or null: counted as it is written out, stopping one byte past the limit. */
     FieldProblem size(JsonNode record) {
-        if (record == null) {
-            return null;
+        if (record == null || atMostBytes(record, maxRecordBytes) <= maxRecordBytes) {
+            return null; // nearly every record: far below the limit however it is written
         }
         Counter counter = new Counter(maxRecordBytes);
         try {
@@ -59,6 +59,39 @@ public class RecordLimits {
             }
         }
         return counter.over() ? tooLarge() : null;
+    }
+
+    /**
+     * An upper bound of the node's size as JSON, found without writing it (a character is at most
+     * 6 bytes escaped, a machine-sized number at most 40); stops counting once past {@code limit}.
+     */
+    static long atMostBytes(JsonNode node, long limit) {
+        if (node.isString()) {
+            return 6L * node.asString().length() + 2;
+        }
+        if (node.isBigInteger() || node.isBigDecimal()) {
+            return node.asString().length() + 16L; // a number may be arbitrarily long
+        }
+        if (!node.isContainer()) {
+            return 40;
+        }
+        long total = 2;
+        if (node.isObject()) {
+            for (var e : node.properties()) {
+                total += 6L * e.getKey().length() + 4 + atMostBytes(e.getValue(), limit);
+                if (total > limit) {
+                    return total;
+                }
+            }
+        } else {
+            for (JsonNode item : node) {
+                total += 1 + atMostBytes(item, limit);
+                if (total > limit) {
+                    return total;
+                }
+            }
+        }
+        return total;
     }
 
     FieldProblem tooLarge() {
