@@ -17,8 +17,17 @@ public class AccountPrincipal extends User {
     private final transient Actor actor;
     private final int failedLogins;
     private final Instant lockedUntil;
+    private final boolean signedRequestsRequired;
 
     AccountPrincipal(AccountRepository.StoredAccount account) {
+        this(account, false);
+    }
+
+    AccountPrincipal(AccountRepository.Login login) {
+        this(login.account(), login.signedRequestsRequired());
+    }
+
+    private AccountPrincipal(AccountRepository.StoredAccount account, boolean signedRequestsRequired) {
         super(
                 account.username(),
                 account.secretHash(),
@@ -32,12 +41,28 @@ public class AccountPrincipal extends User {
         this.actor = new Actor(account.username(), account.participantUscc(), account.roles());
         this.failedLogins = account.failedLogins();
         this.lockedUntil = account.lockedUntil();
+        this.signedRequestsRequired = signedRequestsRequired;
     }
 
     /** An account known by name, participant and roles only (a signed request's system, tests). */
     static AccountPrincipal of(String username, String participantUscc, java.util.Set<cn.tongban.security.Role> roles) {
-        return new AccountPrincipal(new AccountRepository.StoredAccount(
-                username, "SYSTEM", participantUscc, roles, "", null, Instant.EPOCH, null, null));
+        return of(username, participantUscc, roles, false);
+    }
+
+    static AccountPrincipal of(
+            String username,
+            String participantUscc,
+            java.util.Set<cn.tongban.security.Role> roles,
+            boolean signedRequestsRequired) {
+        return new AccountPrincipal(
+                new AccountRepository.StoredAccount(
+                        username, "SYSTEM", participantUscc, roles, "", null, Instant.EPOCH, null, null),
+                signedRequestsRequired);
+    }
+
+    /** Whether the account's participant requires signed requests, read with the account at login. */
+    boolean signedRequestsRequired() {
+        return signedRequestsRequired;
     }
 
     public Actor actor() {

@@ -77,6 +77,20 @@ public class AccountRepository {
                 .optional();
     }
 
+    /** An account as a login needs it: with its participant's choice to require signed requests. */
+    public record Login(StoredAccount account, boolean signedRequestsRequired) {}
+
+    /** The account and, in the same query, whether its participant requires signed requests (V13). */
+    public Optional<Login> findForLogin(String username) {
+        return jdbc.sql("""
+                        select a.*, coalesce(pa.require_signed_requests, false) as signed_requests_required
+                        from account a left join participant_authentication pa on pa.participant_uscc = a.participant_uscc
+                        where a.username = ?""")
+                .param(username)
+                .query((rs, row) -> new Login(map(rs, row), rs.getBoolean("signed_requests_required")))
+                .optional();
+    }
+
     public List<StoredAccount> ofParticipant(String uscc, String kind) {
         return jdbc.sql("select * from account where participant_uscc = ? and kind = ? order by created_at")
                 .params(uscc, kind)

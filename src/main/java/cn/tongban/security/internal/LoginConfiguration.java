@@ -22,7 +22,7 @@ class LoginConfiguration {
 
     @Bean
     AuthenticationProvider accountAuthentication(AccountRepository accounts, PasswordEncoder passwords, Clock clock) {
-        UserDetailsService details = username -> accounts.find(username)
+        UserDetailsService details = username -> accounts.findForLogin(username)
                 .map(AccountPrincipal::new)
                 .orElseThrow(() -> new UsernameNotFoundException("no such account"));
         DaoAuthenticationProvider provider = new DaoAuthenticationProvider(details);

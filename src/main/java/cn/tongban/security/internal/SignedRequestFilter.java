@@ -93,7 +93,7 @@ final class SignedRequestFilter extends OncePerRequestFilter {
                 && authentication.getPrincipal() instanceof AccountPrincipal principal
                 && principal.actor().has(Role.SYSTEM)
                 && principal.actor().participantUscc() != null
-                && verifier.requiresSignedRequests(principal.actor().participantUscc());
+                && principal.signedRequestsRequired();
     }
 
     private static void refuse(HttpServletResponse response, Refusal refusal) throws IOException {

@@ -114,10 +114,6 @@ class SignedRequestVerifier {
                 "sm2:" + signed.keyId().substring(0, 16), key.participantUscc(), Set.of(Role.SYSTEM));
     }
 
-    boolean requiresSignedRequests(String participantUscc) {
-        return keys.requiresSignedRequests(participantUscc);
-    }
-
     private PublicKey publicKey(StoredKey key) {
         if (parsed.size() >= MAX_CACHED_KEYS) {
             parsed.clear();

@@ -25,7 +25,6 @@ class SignedRequestFilterTest {
     private static final String HEADER = SignedRequests.SCHEME + " keyId=k, timestamp=1, nonce=n, signature=s";
 
     private final List<byte[]> verifiedBodies = new ArrayList<>();
-    private boolean requiresSignatures;
 
     private final SignedRequestVerifier verifier =
             new SignedRequestVerifier(null, null, new SignedRequestProperties(null, DataSize.ofBytes(16)), null) {
@@ -34,11 +33,6 @@ class SignedRequestFilterTest {
                         String method, String pathAndQuery, String authorization, String contentSm3, byte[] body) {
                     verifiedBodies.add(body);
                     return AccountPrincipal.of("sm2:test", "UNIT", Set.of(Role.SYSTEM));
-                }
-
-                @Override
-                boolean requiresSignedRequests(String participantUscc) {
-                    return requiresSignatures;
                 }
             };
 
@@ -83,8 +77,13 @@ class SignedRequestFilterTest {
         assertThat(status(person, true)).isEqualTo(200);
     }
 
-    private int status(AccountPrincipal principal, boolean required) throws Exception {
-        requiresSignatures = required;
+    private int status(AccountPrincipal account, boolean required) throws Exception {
+        // As the login loads it: the participant's requirement comes with the account.
+        AccountPrincipal principal = AccountPrincipal.of(
+                account.getUsername(),
+                account.actor().participantUscc(),
+                account.actor().roles(),
+                required);
         SecurityContextHolder.getContext()
                 .setAuthentication(
                         UsernamePasswordAuthenticationToken.authenticated(principal, null, principal.getAuthorities()));
