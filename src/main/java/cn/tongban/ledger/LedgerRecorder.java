@@ -249,6 +249,11 @@ class LedgerRecorder {
     }
 
     @EventListener
+    void on(AuditFact e) {
+        record(List.of(e.entry()));
+    }
+
+    @EventListener
     void on(ChangeLog.ChangeRecorded e) {
         record(List.of(new LedgerEntry(
                 e.at(),
