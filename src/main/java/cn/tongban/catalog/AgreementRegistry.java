@@ -125,6 +125,61 @@ public class AgreementRegistry {
         return agreement;
     }
 
+    /**
+     * 对端协议: the agreement a peer platform's provider made on a demand forwarded from here — the
+     * same id on both sides, each field as decided there. Recorded anew on each later decision.
+     */
+    @Transactional
+    public Agreement recordFromPeer(Agreement decided, UUID localDemandId, Actor actor) {
+        Instant now = clock.instant();
+        LocalDate today = LocalDate.now(clock);
+        Optional<StoredAgreement> before = agreements.find(decided.id());
+        if (before.isEmpty()) {
+            agreements.insert(new StoredAgreement(
+                    decided.id(),
+                    localDemandId,
+                    decided.resourceCode(),
+                    decided.providerUscc(),
+                    decided.demanderUscc(),
+                    decided.serviceItemCode(),
+                    decided.purpose(),
+                    decided.legalBasis(),
+                    decided.validFrom(),
+                    decided.expiresOn(),
+                    decided.filedOn(),
+                    decided.approvalDeadline(),
+                    decided.deliveryDeadline(),
+                    decided.fields(),
+                    null,
+                    null,
+                    null,
+                    now,
+                    now));
+        } else {
+            decided.fields().forEach(f -> agreements.updateField(decided.id(), f));
+            agreements.touch(decided.id(), now, decided.deliveryDeadline());
+            if (decided.revokedAt() != null && before.get().revokedAt() == null) {
+                agreements.revoke(decided.id(), decided.revokedAt(), decided.revokedBy(), decided.revokeReason());
+            }
+        }
+        StoredAgreement stored = agreements.find(decided.id()).orElseThrow();
+        Agreement after = view(stored, today);
+        changes.record(
+                actor.name(),
+                "agreement",
+                decided.id().toString(),
+                before.isEmpty() ? "recorded-from-peer" : "updated-from-peer",
+                before.map(b -> view(b, today)).orElse(null),
+                after);
+        return after;
+    }
+
+    /** An agreement by id, for the platform's own use (no party check). */
+    public Optional<Agreement> find(UUID id) {
+        LocalDate today = LocalDate.now(clock);
+        return agreements.find(id).map(a -> view(a, today));
+    }
+
     public Agreement get(UUID id, Actor actor) {
         StoredAgreement stored = agreements.find(id).orElseThrow(() -> ApiException.notFound("agreement"));
         requireParty(stored, actor);

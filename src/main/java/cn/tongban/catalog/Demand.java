@@ -63,6 +63,8 @@ public record Demand(
         OPEN,
         /** free-text need that no resource supplies: part of the gap report */
         UNMATCHED,
+        /** 已转发: for a peer platform's resource; its provider decides there and the agreement comes back */
+        FORWARDED,
         WITHDRAWN
     }
 }

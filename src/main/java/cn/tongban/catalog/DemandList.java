@@ -43,6 +43,7 @@ public class DemandList {
     private final AgreementRegistry agreements;
     private final ChangeLog changes;
     private final Clock clock;
+    private final org.springframework.beans.factory.ObjectProvider<RemoteSupply> remote;
 
     DemandList(
             DemandRepository demands,
@@ -51,7 +52,8 @@ public class DemandList {
             NegativeList negativeList,
             AgreementRegistry agreements,
             ChangeLog changes,
-            Clock clock) {
+            Clock clock,
+            org.springframework.beans.factory.ObjectProvider<RemoteSupply> remote) {
         this.demands = demands;
         this.resources = resources;
         this.participants = participants;
@@ -59,6 +61,7 @@ public class DemandList {
         this.agreements = agreements;
         this.changes = changes;
         this.clock = clock;
+        this.remote = remote;
     }
 
     /** A demand as submitted: a resource and its fields, or a free-text need and the 信息项 it wants. */
@@ -111,6 +114,14 @@ public class DemandList {
         }
         UUID id = UUID.randomUUID();
         Demand demand = demand(id, request, Demand.Status.OPEN, actor);
+        RemoteSupply peers = remote.getIfAvailable();
+        if (resource != null && peers != null && peers.homeOf(resource.code()).isPresent()) {
+            demand = demand(id, request, Demand.Status.FORWARDED, actor);
+            demands.insert(demand);
+            changes.record(actor.name(), "demand", id.toString(), "forwarded", null, demand);
+            peers.forward(demand, resource);
+            return new Filed(demand, null);
+        }
         if (resource == null) {
             Demand.Status status = candidates(demand).isEmpty() ? Demand.Status.UNMATCHED : Demand.Status.OPEN;
             demand = demand(id, request, status, actor);

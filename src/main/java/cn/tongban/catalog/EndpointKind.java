@@ -15,7 +15,12 @@ public enum EndpointKind {
     /** Demand: the hub posts records to the demander's webhook (订阅). */
     WEBHOOK(Direction.DEMAND, AddressShape.HTTP_URL),
     /** Demand: the demander fetches from a mailbox at the hub and acknowledges; no address. */
-    MAILBOX(Direction.DEMAND, AddressShape.NONE);
+    MAILBOX(Direction.DEMAND, AddressShape.NONE),
+    /**
+     * Demand: a demander in another province, reached through its province's platform (对端平台);
+     * the address is that province's code. Registered by federation, never by hand.
+     */
+    PEER_PLATFORM(Direction.DEMAND, AddressShape.PROVINCE);
 
     /** Whether an endpoint serves the supply side or the demand side. */
     public enum Direction {
@@ -27,7 +32,8 @@ public enum EndpointKind {
         NONE(null, "must be empty: the hub hosts this endpoint"),
         HTTP_URL(Pattern.compile("^https?://[^\\s/$.?#][^\\s]*$"), "must be an absolute http(s) URL"),
         KAFKA_TOPIC(Pattern.compile("^[a-zA-Z0-9._-]{1,249}$"), "must be a Kafka topic name (letters, digits, . _ -)"),
-        ABSOLUTE_PATH(Pattern.compile("^/[^\\x00]*$"), "must be an absolute directory path");
+        ABSOLUTE_PATH(Pattern.compile("^/[^\\x00]*$"), "must be an absolute directory path"),
+        PROVINCE(Pattern.compile("^[0-9]{2}0000$"), "must be a province's 6-digit code, e.g. 440000");
 
         final Pattern pattern;
         final String rule;

@@ -134,6 +134,10 @@ public class ParticipantRegistry {
                     "fits-direction",
                     "a " + request.kind() + " endpoint cannot serve the " + request.direction() + " side");
         }
+        if (request.kind() == EndpointKind.PEER_PLATFORM && !actor.name().equals("system:federation")) {
+            throw ApiException.invalid(
+                    "kind", "federation-only", "a peer platform's endpoint is registered by federation itself");
+        }
         String addressProblem = request.kind().addressProblem(request.address());
         if (addressProblem != null) {
             throw ApiException.invalid("address", "endpoint-address", addressProblem);

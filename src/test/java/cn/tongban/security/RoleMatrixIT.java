@@ -148,6 +148,16 @@ class RoleMatrixIT {
         rule("POST /api/ops/endpoints/{id}/dead-letters/replay", OPERATORS);
         rule("GET /api/ops/maintenance", OPERATORS);
         rule("POST /api/ops/maintenance", OPERATORS);
+        // Federation: peers registered by platform administrators, watched by operators; the
+        // protocol's own paths are open — each message is authenticated by its signature.
+        rule("GET /api/federation/peers", OPERATORS);
+        rule("GET /api/federation/peers/{province}", OPERATORS);
+        rule("POST /api/federation/peers", PLATFORM);
+        rule("PUT /api/federation/peers/{province}", PLATFORM);
+        rule("POST /api/federation/peers/{province}/test", OPERATORS);
+        rule("POST /api/federation/peers/{province}/directory/refresh", OPERATORS);
+        rule("POST /federation/messages", PUBLIC);
+        rule("GET /federation/directory", PUBLIC);
         // The hub's keys: rotated by a platform administrator only.
         rule("POST /api/ops/hub-keys/rotate", PLATFORM);
         rule("POST /api/ops/data-keys/rotate", PLATFORM);
@@ -440,6 +450,7 @@ class RoleMatrixIT {
             variables.put("keyId", spareKey);
             variables.put("subject", code + "-value");
             variables.put("version", "1");
+            variables.put("province", "650000");
             variables.put("/api/catalog/negative-list/{id}", entry);
             variables.put("/api/catalog/participants/{uscc}/endpoints/{id}", endpoint);
             variables.put("/api/ops/endpoints/{id}", endpoint);
@@ -540,6 +551,17 @@ class RoleMatrixIT {
                         "POST /api/ops/endpoints/{id}/dead-letters/replay" -> Map.of("reason", "矩阵测试");
                 case "POST /api/ops/maintenance" -> Map.of("on", false, "reason", "矩阵测试");
                 case "POST /api/ops/hub-keys/rotate", "POST /api/ops/data-keys/rotate" -> Map.of("reason", "矩阵测试");
+                case "POST /api/federation/peers", "PUT /api/federation/peers/{province}" ->
+                    Map.of(
+                            "province", "650000",
+                            "name", "矩阵测试平台",
+                            "baseUrl", "http://127.0.0.1:9",
+                            "certificatePem",
+                                    cn.tongban.signing.HubKeys.ephemeral("CN=matrix")
+                                            .certificatePem(),
+                            "status", "SUSPENDED",
+                            "outboundResources", List.of(),
+                            "inboundResources", List.of());
                 case "POST /api/catalog/participants/{uscc}/system-keys" ->
                     Map.of("publicKeyPem", publicKeyPem(), "label", "矩阵测试");
                 case "PUT /api/catalog/participants/{uscc}/authentication" -> Map.of("requireSignedRequests", false);

@@ -46,6 +46,20 @@ class SecurityConfiguration {
         return http.build();
     }
 
+    /**
+     * The inter-platform protocol (docs/federation-protocol.md): each message is authenticated by
+     * its SM2 signature against the sending peer's pinned anchor, not by a login.
+     */
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE + 1)
+    SecurityFilterChain federation(HttpSecurity http) throws Exception {
+        http.securityMatcher("/federation/**")
+                .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+        return http.build();
+    }
+
     @Bean
     SecurityFilterChain api(HttpSecurity http, SignedRequestVerifier signedRequests) throws Exception {
         http.authorizeHttpRequests(requests -> requests.requestMatchers(

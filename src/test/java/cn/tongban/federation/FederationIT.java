@@ -1,0 +1,273 @@
+package cn.tongban.federation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import cn.tongban.federation.FederationWire.WireMessage;
+import cn.tongban.signing.HubKeys;
+import cn.tongban.support.Api;
+import cn.tongban.support.CatalogFixture;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Two hubs, Hunan and Guangdong, each with its own database and keys, federated over real HTTP:
+ * peers registered both ways with pinned anchors, signed directories exchanged and imported,
+ * signed and receipted messages, and what each refuses (tampered, replayed, stale, unknown).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FederationIT {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private TwoHubs hubs;
+    private String gdResource;
+    private CatalogFixture.Party gdDepartment;
+
+    @BeforeAll
+    void start() {
+        hubs = new TwoHubs().start();
+        gdDepartment = new CatalogFixture(hubs.guangdong.port).participant("广东省教育厅", "DEPARTMENT");
+        gdResource = CatalogFixture.resourceCode();
+        Api.Reply published = gdDepartment
+                .admin()
+                .post("/api/catalog/resources", CatalogFixture.resource(gdResource, gdDepartment.uscc()));
+        assertThat(published.status()).as(published.toString()).isEqualTo(201);
+    }
+
+    @AfterAll
+    void stop() {
+        if (hubs != null) {
+            hubs.close();
+        }
+    }
+
+    private Api.Reply registerPeer(TwoHubs.Hub at, TwoHubs.Hub peer, List<String> outbound, List<String> inbound) {
+        String pem = Api.at(peer.port).get("/api/exchange/hub-certificate").body();
+        return at.api("admin")
+                .post(
+                        "/api/federation/peers",
+                        Map.of(
+                                "province",
+                                peer.province,
+                                "name",
+                                peer.province.equals("440000") ? "广东省政务数据共享交换平台" : "湖南省政务数据共享交换平台",
+                                "baseUrl",
+                                peer.url(),
+                                "certificatePem",
+                                pem,
+                                "outboundResources",
+                                outbound,
+                                "inboundResources",
+                                inbound,
+                                "reason",
+                                "跨省通办对接"));
+    }
+
+    @Test
+    @Order(1)
+    void s01_peersExchangeSignedDirectoriesAndTheRemoteResourceAppearsInTheCatalog() {
+        Api.Reply atHunan = registerPeer(hubs.hunan, hubs.guangdong, List.of("*"), List.of(gdResource));
+        assertThat(atHunan.status()).as(atHunan.toString()).isEqualTo(201);
+        Api.Reply atGuangdong = registerPeer(hubs.guangdong, hubs.hunan, List.of(gdResource), List.of("*"));
+        assertThat(atGuangdong.status()).as(atGuangdong.toString()).isEqualTo(201);
+
+        Api.Reply refreshed = hubs.hunan.api("ops").post("/api/federation/peers/440000/directory/refresh", Map.of());
+        assertThat(refreshed.status()).as(refreshed.toString()).isEqualTo(200);
+        JsonNode peer = refreshed.json();
+        assertThat(peer.get("status").asString()).as(refreshed.toString()).isEqualTo("CONNECTED");
+        assertThat(Instant.parse(peer.get("directoryExpiresAt").asString())).isAfter(Instant.now());
+
+        Api.Reply resource = hubs.hunan.api("admin").get("/api/catalog/resources/" + gdResource);
+        assertThat(resource.status()).as(resource.toString()).isEqualTo(200);
+        Api.Reply subject =
+                hubs.hunan.api("admin").get("/registry/subjects/peer.440000." + gdResource + "-value/versions");
+        assertThat(subject.status()).as(subject.toString()).isEqualTo(200);
+
+        Api.Reply changes = hubs.hunan.api("auditor").get("/api/audit/events?type=CHANGE:peer");
+        assertThat(changes.body()).contains("440000");
+    }
+
+    @Test
+    @Order(2)
+    void s02_aTestMessageIsSignedAndReceipted_andBothLedgersHoldIt() {
+        Api.Reply test = hubs.hunan.api("ops").post("/api/federation/peers/440000/test", Map.of());
+        assertThat(test.status()).as(test.toString()).isEqualTo(200);
+        assertThat(test.json().get("receipted").asBoolean()).as(test.toString()).isTrue();
+        assertThat(hubs.hunan
+                        .api("auditor")
+                        .get("/api/audit/events?type=FEDERATION_SENT")
+                        .body())
+                .contains("\\\"messageType\\\":\\\"TEST\\\"");
+        assertThat(hubs.guangdong
+                        .api("auditor")
+                        .get("/api/audit/events?type=FEDERATION_RECEIVED")
+                        .body())
+                .contains("\\\"peer\\\":\\\"430000\\\"");
+        JsonNode peers = hubs.hunan.api("ops").get("/api/federation/peers").json();
+        assertThat(peers.get(0).get("sent").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(peers.get(0).get("lastSentAt").isNull()).isFalse();
+    }
+
+    @Test
+    @Order(3)
+    void s03_aRepeatGetsTheOriginalReceipt_tamperedStaleAndReplayedMessagesAreRefusedAndAudited() throws Exception {
+        HubKeys hunanKeys = hubs.hunan.keys();
+        WireMessage message = message(UUID.randomUUID().toString(), Instant.now(), "nonce-" + UUID.randomUUID());
+        byte[] body = JSON.writeValueAsBytes(message);
+
+        HttpResponse<byte[]> first = post(body, FederationWire.sign(hunanKeys.current(), body));
+        assertThat(first.statusCode())
+                .as(new String(first.body(), StandardCharsets.UTF_8))
+                .isEqualTo(200);
+        HttpResponse<byte[]> again = post(body, FederationWire.sign(hunanKeys.current(), body));
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(again.body())
+                .as("a repeat is answered with the original receipt")
+                .isEqualTo(first.body());
+        assertThat(again.headers().firstValue(FederationWire.SIGNATURE_HEADER))
+                .isEqualTo(first.headers().firstValue(FederationWire.SIGNATURE_HEADER));
+        assertSignedByGuangdong(first);
+
+        byte[] tampered = body.clone();
+        int at = new String(body, StandardCharsets.UTF_8).indexOf("nonce-");
+        tampered[at + 5] = '_';
+        assertRefused(post(tampered, FederationWire.sign(hunanKeys.current(), body)), 401, "signature");
+
+        WireMessage stale = message(
+                UUID.randomUUID().toString(), Instant.now().minus(Duration.ofHours(1)), "n-" + UUID.randomUUID());
+        byte[] staleBody = JSON.writeValueAsBytes(stale);
+        assertRefused(post(staleBody, FederationWire.sign(hunanKeys.current(), staleBody)), 400, "timestamp");
+
+        WireMessage replayed = message(UUID.randomUUID().toString(), Instant.now(), message.nonce());
+        byte[] replayedBody = JSON.writeValueAsBytes(replayed);
+        assertRefused(post(replayedBody, FederationWire.sign(hunanKeys.current(), replayedBody)), 409, "replay");
+
+        HubKeys stranger = HubKeys.ephemeral("CN=stranger");
+        assertRefused(post(body, FederationWire.sign(stranger.current(), body)), 401, "signature");
+
+        String refusals = hubs.guangdong
+                .api("auditor")
+                .get("/api/audit/events?type=FEDERATION_REFUSED")
+                .body();
+        assertThat(refusals).contains("SENDER:signature", "SENDER:timestamp", "SENDER:replay");
+    }
+
+    @Test
+    @Order(4)
+    void s04_aDemandForAGuangdongResourceIsDecidedThere_andTheAgreementExistsOnBothSidesWithTheSameId() {
+        CatalogFixture.Party hnDepartment = new CatalogFixture(hubs.hunan.port).participant("长沙市公安局", "DEPARTMENT");
+        Api.Reply filed = hnDepartment
+                .admin()
+                .post(
+                        "/api/catalog/demands",
+                        CatalogFixture.demand(
+                                hnDepartment.uscc(), gdResource, List.of("certificateNo", "school", "idNumber")));
+        assertThat(filed.status()).as(filed.toString()).isEqualTo(201);
+        assertThat(filed.json().get("demand").get("status").asString()).isEqualTo("FORWARDED");
+        String demandId = filed.json().get("demand").get("id").asString();
+
+        JsonNode atGuangdong = await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () -> gdDepartment
+                                .approver()
+                                .get("/api/catalog/agreements?demander=" + hnDepartment.uscc())
+                                .json(),
+                        list -> list.size() == 1);
+        String agreementId = atGuangdong.get(0).get("id").asString();
+        JsonNode atHunan = await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () -> hnDepartment.admin().get("/api/catalog/agreements/" + agreementId),
+                        reply -> reply.status() == 200)
+                .json();
+        assertThat(atHunan.get("demandId").asString()).isEqualTo(demandId);
+        assertThat(atHunan.get("status").asString()).isEqualTo("ACTIVE");
+        assertThat(atHunan.toString()).contains("\"PENDING\"");
+
+        Api.Reply decided = gdDepartment
+                .approver()
+                .post(
+                        "/api/catalog/agreements/" + agreementId + "/decisions",
+                        Map.of("decisions", List.of(Map.of("field", "idNumber", "outcome", "APPROVE"))));
+        assertThat(decided.status()).as(decided.toString()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () -> hnDepartment
+                                .admin()
+                                .get("/api/catalog/agreements/" + agreementId)
+                                .body(),
+                        body -> !body.contains("\"PENDING\""));
+    }
+
+    private WireMessage message(String id, Instant at, String nonce) {
+        return new WireMessage(
+                FederationWire.PROTOCOL,
+                id,
+                null,
+                "430000",
+                "440000",
+                at.toString(),
+                nonce,
+                MessageType.TEST,
+                null,
+                null,
+                null,
+                null,
+                null,
+                OutboundMessage.JSON,
+                Base64.getEncoder().encodeToString("{}".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private HttpResponse<byte[]> post(byte[] body, String signature) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(hubs.guangdong.url() + FederationWire.MESSAGES_PATH))
+                        .header("Content-Type", "application/json")
+                        .header(FederationWire.SIGNATURE_HEADER, signature)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private void assertRefused(HttpResponse<byte[]> response, int status, String code) {
+        String text = new String(response.body(), StandardCharsets.UTF_8);
+        assertThat(response.statusCode()).as(text).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        JsonNode error = JSON.readTree(text);
+        assertThat(error.get("code").asString()).isEqualTo(code);
+        assertThat(error.get("fault").asString()).isEqualTo("SENDER");
+        assertSignedByGuangdong(response);
+    }
+
+    private void assertSignedByGuangdong(HttpResponse<byte[]> response) {
+        String pem =
+                Api.at(hubs.guangdong.port).get("/api/exchange/hub-certificate").body();
+        assertThat(FederationWire.verifies(
+                        response.headers()
+                                .firstValue(FederationWire.SIGNATURE_HEADER)
+                                .orElse(null),
+                        response.body(),
+                        HubKeys.readCertificate(pem).getPublicKey()))
+                .as("the answer is signed by Guangdong's anchor")
+                .isTrue();
+        await().atMost(Duration.ofSeconds(1)).until(() -> true);
+    }
+}

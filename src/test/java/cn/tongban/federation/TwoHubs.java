@@ -1,0 +1,144 @@
+package cn.tongban.federation;
+
+import cn.tongban.TongbanApplication;
+import cn.tongban.signing.HubKeys;
+import cn.tongban.support.Api;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Two hubs in this JVM — Hunan (430000) and Guangdong (440000) — each with its own PostgreSQL
+ * database (on the server at TONGBAN_TEST_DB_URL, or its own embedded cluster), its own keys and
+ * its own HTTP port, talking to each other over real HTTP on loopback.
+ */
+final class TwoHubs implements AutoCloseable {
+
+    /** One running hub. */
+    static final class Hub {
+        final String province;
+        final Path keyDir;
+        final String database;
+        ConfigurableApplicationContext context;
+        int port;
+
+        Hub(String province, Path keyDir, String database) {
+            this.province = province;
+            this.keyDir = keyDir;
+            this.database = database;
+        }
+
+        Api api(String user) {
+            return Api.at(port).as(user);
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + port;
+        }
+
+        HubKeys keys() {
+            return HubKeys.loadOrCreate(keyDir, "unused");
+        }
+
+        <T> T bean(Class<T> type) {
+            return context.getBean(type);
+        }
+    }
+
+    final Hub hunan;
+    final Hub guangdong;
+    private final String serverUrl = System.getenv("TONGBAN_TEST_DB_URL");
+
+    TwoHubs() {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        Path root = Path.of("target", "two-hubs", tag);
+        hunan = new Hub("430000", root.resolve("hn-keys"), serverUrl == null ? null : "tongban_fed_hn_" + tag);
+        guangdong = new Hub("440000", root.resolve("gd-keys"), serverUrl == null ? null : "tongban_fed_gd_" + tag);
+    }
+
+    TwoHubs start() {
+        start(hunan, "湖南省政务数据共享交换平台");
+        start(guangdong, "广东省政务数据共享交换平台");
+        return this;
+    }
+
+    void start(Hub hub, String name) {
+        if (hub.database != null) {
+            admin("create database " + hub.database);
+        }
+        Map<String, Object> props = new LinkedHashMap<>(itProperties());
+        props.put("server.port", hub.port == 0 ? "0" : String.valueOf(hub.port));
+        props.put("tongban.federation.province", hub.province);
+        props.put("tongban.federation.name", name);
+        props.put("tongban.federation.directory-refresh", "2s");
+        props.put("tongban.federation.send-period-ms", "100");
+        props.put("tongban.federation.retry-base", "100ms");
+        props.put("tongban.federation.retry-max", "500ms");
+        props.put("tongban.signing.key-dir", hub.keyDir.toString());
+        props.put(
+                "tongban.database.embedded.data-dir",
+                hub.keyDir.resolveSibling(hub.province + "-pg").toString());
+        props.put("tongban.database.embedded.clean", "false");
+        if (hub.database != null) {
+            props.put("spring.datasource.url", serverUrl.replaceFirst("/[^/?]+(\\?.*)?$", "/" + hub.database));
+        }
+        // As command-line arguments: they outrank config/application.yaml, as @TestPropertySource does.
+        String[] args = props.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
+        hub.context = new SpringApplicationBuilder(TongbanApplication.class).run(args);
+        hub.port = Integer.parseInt(hub.context.getEnvironment().getProperty("local.server.port"));
+    }
+
+    void stop(Hub hub) {
+        if (hub.context != null) {
+            hub.context.close();
+            hub.context = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop(hunan);
+        stop(guangdong);
+        for (Hub hub : new Hub[] {hunan, guangdong}) {
+            if (hub.database != null) {
+                admin("drop database if exists " + hub.database + " with (force)");
+            }
+        }
+    }
+
+    private static Map<String, Object> itProperties() {
+        Properties p = new Properties();
+        try (InputStream in = TwoHubs.class.getResourceAsStream("/it.properties")) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, Object> map = new LinkedHashMap<>();
+        p.forEach((k, v) -> map.put((String) k, v));
+        map.remove("tongban.database.embedded.data-dir");
+        return map;
+    }
+
+    private void admin(String sql) {
+        String user = System.getenv().getOrDefault("TONGBAN_TEST_DB_USER", "postgres");
+        String password = System.getenv().getOrDefault("TONGBAN_TEST_DB_PASSWORD", "");
+        try (Connection c = DriverManager.getConnection(serverUrl, user, password);
+                Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+}
