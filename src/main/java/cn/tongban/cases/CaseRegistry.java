@@ -140,7 +140,10 @@ public class CaseRegistry {
         return view(serial);
     }
 
-    /** The owning side's copy of a forwarded case: its timeline so far and the forwarding step. */
+    /**
+     * The owning side's copy of a forwarded case: its timeline so far and the forwarding step.
+     * Called by {@link CaseMessageHandler} inside the transaction that stores the message.
+     */
     void receiveForwarded(CaseMessages.Forwarded message, String messageId, String senderProvince, String digest) {
         if (cases.exists(message.serial())) {
             throw ApiException.conflict("serial", "unique", "a case with this serial is already here");
