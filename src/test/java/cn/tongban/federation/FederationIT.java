@@ -42,6 +42,7 @@ class FederationIT {
     private TwoHubs hubs;
     private String gdResource;
     private CatalogFixture.Party gdDepartment;
+    private CatalogFixture.Party hnDepartment;
 
     @BeforeAll
     void start() {
@@ -175,7 +176,7 @@ class FederationIT {
     @Test
     @Order(4)
     void s04_aDemandForAGuangdongResourceIsDecidedThere_andTheAgreementExistsOnBothSidesWithTheSameId() {
-        CatalogFixture.Party hnDepartment = new CatalogFixture(hubs.hunan.port).participant("长沙市公安局", "DEPARTMENT");
+        hnDepartment = new CatalogFixture(hubs.hunan.port).participant("长沙市公安局", "DEPARTMENT");
         Api.Reply filed = hnDepartment
                 .admin()
                 .post(
@@ -216,6 +217,85 @@ class FederationIT {
                                 .get("/api/catalog/agreements/" + agreementId)
                                 .body(),
                         body -> !body.contains("\"PENDING\""));
+    }
+
+    @Test
+    @Order(5)
+    void s05_aCaseAcceptedAtAHunanCounterReachesTheGuangdongOffice_andItsDecisionsComeBack() {
+        String idNumber = cn.tongban.identifier.SyntheticIdentifiers.idNumber(
+                new java.security.SecureRandom(), "430102", java.time.LocalDate.of(1990, 3, 7));
+        Api.Reply created = hnDepartment
+                .admin()
+                .post(
+                        "/api/cases",
+                        Map.of(
+                                "serviceItemCode",
+                                "JY-XLRZ-0001",
+                                "serviceItemName",
+                                "学历认证(异地代收代办)",
+                                "mode",
+                                "PROXY",
+                                "applicant",
+                                Map.of("type", "PERSON", "idNumber", idNumber, "name", "欧阳明月"),
+                                "receivingOfficeUscc",
+                                hnDepartment.uscc(),
+                                "owningProvince",
+                                "440000",
+                                "owningOfficeUscc",
+                                gdDepartment.uscc(),
+                                "materials",
+                                List.of(Map.of(
+                                        "name",
+                                        "学位证书",
+                                        "mediaType",
+                                        "application/pdf",
+                                        "size",
+                                        1024,
+                                        "sm3",
+                                        "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"))));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.body()).doesNotContain(idNumber, "欧阳明月");
+        String serial = created.json().get("serial").asString();
+        assertThat(created.json().get("status").asString()).isEqualTo("FORWARDED");
+
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> gdDepartment.admin().get("/api/cases/" + serial).status() == 200);
+        Api.Reply accepted =
+                gdDepartment.admin().post("/api/cases/" + serial + "/status", Map.of("status", "ACCEPTED"));
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(200);
+        Api.Reply completed = gdDepartment
+                .admin()
+                .post(
+                        "/api/cases/" + serial + "/status",
+                        Map.of("status", "COMPLETED", "result", "ISSUED", "note", "认证报告已出具"));
+        assertThat(completed.status()).as(completed.toString()).isEqualTo(200);
+
+        JsonNode atHunan = await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () -> hnDepartment.admin().get("/api/cases/" + serial).json(),
+                        c -> c.get("status").asString().equals("COMPLETED"));
+        JsonNode atGuangdong = gdDepartment.admin().get("/api/cases/" + serial).json();
+        assertThat(steps(atHunan)).isEqualTo(steps(atGuangdong)).hasSize(4);
+        assertThat(hubs.hunan
+                        .api("auditor")
+                        .get("/api/audit/events?type=CASE_STATUS")
+                        .body())
+                .contains(serial);
+        assertThat(hubs.guangdong
+                        .api("auditor")
+                        .get("/api/audit/events?type=CASE_STATUS")
+                        .body())
+                .contains(serial);
+    }
+
+    /** A timeline as both sides must show it: each step's status, province and carrying message. */
+    private static List<String> steps(JsonNode c) {
+        List<String> steps = new java.util.ArrayList<>();
+        c.get("timeline")
+                .forEach(s -> steps.add(s.get("status").asString() + "@"
+                        + s.get("province").asString() + "/"
+                        + (s.get("messageId") == null ? "-" : s.get("messageId").asString())));
+        return steps;
     }
 
     private WireMessage message(String id, Instant at, String nonce) {
