@@ -106,7 +106,7 @@ public class DeliveryRoutes {
             }
         }
         Map<UUID, Endpoint> wanted = new ConcurrentHashMap<>();
-        for (EndpointKind kind : List.of(EndpointKind.WEBHOOK, EndpointKind.KAFKA_TOPIC)) {
+        for (EndpointKind kind : List.of(EndpointKind.WEBHOOK, EndpointKind.KAFKA_TOPIC, EndpointKind.PEER_PLATFORM)) {
             participants.endpoints(EndpointKind.Direction.DEMAND, kind).forEach(e -> wanted.put(e.id(), e));
         }
         for (DeliveryLane lane : new ArrayList<>(lanes.values())) {
@@ -173,7 +173,11 @@ public class DeliveryRoutes {
     }
 
     private static String template(Endpoint endpoint) {
-        return endpoint.kind() == EndpointKind.WEBHOOK ? "webhook-delivery" : "kafka-delivery";
+        return switch (endpoint.kind()) {
+            case WEBHOOK -> "webhook-delivery";
+            case PEER_PLATFORM -> "peer-delivery";
+            default -> "kafka-delivery";
+        };
     }
 
     private Map<String, Object> parameters(Endpoint endpoint, DeliveryLane lane) {

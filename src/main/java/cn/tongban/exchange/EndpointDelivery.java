@@ -46,6 +46,7 @@ public class EndpointDelivery {
     private static final String LEASE = "TongbanLease";
     private static final String DRAIN_UNTIL = "TongbanDrainUntil";
     private static final String SENT_AT = "TongbanSentAt";
+    private static final String PEER_CALL = "TongbanPeerCall";
     /** A route drains a backlog pass after pass for this long, then gives its timer thread back. */
     private static final long DRAIN_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(2);
 
@@ -59,6 +60,7 @@ public class EndpointDelivery {
     private final ApplicationEventPublisher events;
     private final HubRequestSigning signing;
     private final Clock clock;
+    private final org.springframework.beans.factory.ObjectProvider<PeerTransport> peers;
 
     EndpointDelivery(
             DeliveryRoutes routes,
@@ -70,7 +72,8 @@ public class EndpointDelivery {
             ExchangeProperties properties,
             ApplicationEventPublisher events,
             HubRequestSigning signing,
-            Clock clock) {
+            Clock clock,
+            org.springframework.beans.factory.ObjectProvider<PeerTransport> peers) {
         this.routes = routes;
         this.signing = signing;
         this.store = store;
@@ -81,6 +84,7 @@ public class EndpointDelivery {
         this.properties = properties;
         this.events = events;
         this.clock = clock;
+        this.peers = peers;
     }
 
     /**
@@ -90,7 +94,7 @@ public class EndpointDelivery {
      */
     public void claim(Exchange exchange) {
         // A pass starts clean: a failure before this pass sends must not be taken for the last pass's.
-        exchange.removeProperties("Tongban(Claim|Lease|SentAt)");
+        exchange.removeProperties("Tongban(Claim|Lease|SentAt|PeerCall)");
         exchange.getIn().setBody(List.of());
         exchange.setProperty(MORE, false);
         DeliveryLane lane = lane(exchange);
@@ -181,6 +185,40 @@ public class EndpointDelivery {
         exchange.getIn().setBody(messages);
     }
 
+    /**
+     * A peer platform's call (跨省): the pass's envelopes in one RECORDS message of the federation
+     * protocol, signed by the hub; a person's records keep their lane on the other side too.
+     */
+    public void peerRequest(Exchange exchange) {
+        List<DeliveryRow> rows = claimed(exchange);
+        List<PeerTransport.PeerRecord> records = new ArrayList<>(rows.size());
+        for (DeliveryRow row : rows) {
+            records.add(new PeerTransport.PeerRecord(assembler.assemble(row), row.orderKey()));
+        }
+        PeerTransport.PeerCall call =
+                peers.getObject().records(lane(exchange).endpoint().address(), records);
+        exchange.setProperty(PEER_CALL, call);
+        Message in = exchange.getIn();
+        in.removeHeaders("*");
+        in.setHeader(Exchange.HTTP_METHOD, "POST");
+        in.setHeader(Exchange.HTTP_URI, call.url());
+        in.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        in.setHeader(peers.getObject().signatureHeader(), call.signature());
+        in.setBody(call.body());
+    }
+
+    /** The peer's answer must be its signed receipt for exactly this message; anything else fails the pass. */
+    public void peerReceipt(Exchange exchange) {
+        PeerTransport transport = peers.getObject();
+        Message in = exchange.getIn();
+        Integer status = in.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        transport.receipt(
+                exchange.getProperty(PEER_CALL, PeerTransport.PeerCall.class),
+                status == null ? 0 : status,
+                in.getBody(byte[].class),
+                in.getHeader(transport.signatureHeader(), String.class));
+    }
+
     /** Marks the claimed deliveries delivered, with their ledger entry, in one transaction. */
     public void delivered(Exchange exchange) {
         DeliveryLane lane = lane(exchange);
@@ -252,6 +290,9 @@ public class EndpointDelivery {
 
     /** What went wrong, safe to store, log and show operators: a status code or an exception type, no payload. */
     static String reason(Throwable cause) {
+        if (cause instanceof PeerTransport.Refused refused) {
+            return "the peer platform did not take it (" + refused.getMessage() + ")";
+        }
         if (cause instanceof HttpOperationFailedException http) {
             return "the endpoint answered HTTP " + http.getStatusCode();
         }

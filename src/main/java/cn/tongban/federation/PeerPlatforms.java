@@ -287,6 +287,10 @@ class PeerPlatforms implements PeerMessaging {
         return peer;
     }
 
+    WireMessage wire(OutboundMessage m, Peer peer) {
+        return wire(m, peer, null);
+    }
+
     private WireMessage wire(OutboundMessage m, Peer peer, String inReplyTo) {
         return new WireMessage(
                 FederationWire.PROTOCOL,

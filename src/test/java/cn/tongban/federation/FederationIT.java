@@ -288,6 +288,92 @@ class FederationIT {
                 .contains(serial);
     }
 
+    @Test
+    @Order(6)
+    void s06_recordsFlowFromTheGuangdongSupplierThroughBothHubsToTheHunanDemander_verifiedAndInBothLedgers() {
+        String idNumber = cn.tongban.identifier.SyntheticIdentifiers.idNumber(
+                new java.security.SecureRandom(), "440106", java.time.LocalDate.of(1996, 8, 1));
+        List<Map<String, Object>> records = new java.util.ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            records.add(Map.of(
+                    "sourceRecordId",
+                    "gd-" + i,
+                    "record",
+                    Map.of(
+                            "certificateNo",
+                            "10558120240000" + i,
+                            "name",
+                            "陈小" + i,
+                            "idNumber",
+                            idNumber,
+                            "school",
+                            "中山大学",
+                            "mobile",
+                            "13800138000",
+                            "religion",
+                            "无")));
+        }
+        Api.Reply pushed = gdDepartment.admin().post("/api/exchange/intake/" + gdResource, Map.of("records", records));
+        assertThat(pushed.status()).as(pushed.toString()).isEqualTo(202);
+
+        List<JsonNode> mailbox = await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> {
+                            List<JsonNode> items = new java.util.ArrayList<>();
+                            hnDepartment
+                                    .admin()
+                                    .get("/api/exchange/mailbox")
+                                    .json()
+                                    .forEach(items::add);
+                            return items;
+                        },
+                        items -> items.size() == 3);
+        java.security.PublicKey hunanKey = HubKeys.readCertificate(Api.at(hubs.hunan.port)
+                        .get("/api/exchange/hub-certificate")
+                        .body())
+                .getPublicKey();
+        List<String> order = new java.util.ArrayList<>();
+        for (JsonNode item : mailbox) {
+            JsonNode envelope = item.get("envelope");
+            assertThat(cn.tongban.exchange.EnvelopeVerifier.problem(
+                            JSON.treeToValue(envelope, cn.tongban.exchange.Envelope.class), hunanKey))
+                    .as("signed by Hunan's hub for its demander")
+                    .isNull();
+            List<String> fields = new java.util.ArrayList<>();
+            envelope.get("record").properties().forEach(e -> fields.add(e.getKey()));
+            assertThat(fields).containsExactlyInAnyOrder("certificateNo", "school", "idNumber");
+            assertThat(envelope.at("/record/idNumber").asString())
+                    .isEqualTo(idNumber.substring(0, 6) + "********" + idNumber.substring(14));
+            order.add(envelope.get("sourceRecordId").asString());
+        }
+        assertThat(order)
+                .as("one person's records keep their order across both hubs")
+                .containsExactly("gd-1", "gd-2", "gd-3");
+
+        String sent = hubs.guangdong
+                .api("auditor")
+                .get("/api/audit/events?type=FEDERATION_SENT")
+                .body();
+        String received = hubs.hunan
+                .api("auditor")
+                .get("/api/audit/events?type=FEDERATION_RECEIVED")
+                .body();
+        java.util.regex.Matcher ids = java.util.regex.Pattern.compile(
+                        "messageId\\\\\":\\\\\"([0-9a-f-]{36})\\\\\",\\\\\"messageType\\\\\":\\\\\"RECORDS")
+                .matcher(sent);
+        assertThat(ids.find()).as(sent).isTrue();
+        assertThat(received)
+                .as("the auditor joins both ledgers by the message id")
+                .contains(ids.group(1));
+        for (TwoHubs.Hub hub : List.of(hubs.guangdong, hubs.hunan)) {
+            String lineage = hub.api("auditor")
+                    .get("/api/audit/lineage?resource=" + gdResource + "&sourceRecordId=gd-2")
+                    .body();
+            assertThat(lineage).as(hub.province).contains("RECORD_RECEIVED");
+        }
+        assertThat(mailbox.toString()).doesNotContain("13800138000", "无\"");
+    }
+
     /** A timeline as both sides must show it: each step's status, province and carrying message. */
     private static List<String> steps(JsonNode c) {
         List<String> steps = new java.util.ArrayList<>();
