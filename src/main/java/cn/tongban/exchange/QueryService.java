@@ -36,7 +36,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -100,6 +102,7 @@ public class QueryService {
     private final Map<String, Breaker> breakers = new ConcurrentHashMap<>();
     private final HubRequestSigning signing;
     private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
+    private final org.springframework.beans.factory.ObjectProvider<PeerQueries> peerQueries;
 
     QueryService(
             AgreementRegistry agreements,
@@ -111,8 +114,10 @@ public class QueryService {
             ApplicationEventPublisher events,
             ExchangeProperties properties,
             PersonRefs personRefs,
-            HubRequestSigning signing) {
+            HubRequestSigning signing,
+            org.springframework.beans.factory.ObjectProvider<PeerQueries> peerQueries) {
         this.personRefs = personRefs;
+        this.peerQueries = peerQueries;
         this.signing = signing;
         this.agreements = agreements;
         this.supplyList = supplyList;
@@ -182,38 +187,18 @@ public class QueryService {
         Endpoint endpoint = target.endpoint();
 
         String personRef = IdNumber.isValid(request.key()) ? personRefs.of(request.key()) : null;
-        JsonNode answer;
-        long asked = System.nanoTime();
-        try {
-            answer = ask(endpoint.address(), resourceCode, request.key());
-        } catch (ApiException e) {
-            publish(
-                    resourceCode,
-                    actor,
-                    agreement,
-                    personRef,
-                    null,
-                    "FAILED_" + e.status().value());
-            throw e;
-        }
-        long supplierNanos = System.nanoTime() - asked;
         Schema schema = schemas.computeIfAbsent(
                 resource.code() + "@" + resource.updatedAt(), k -> new Schema.Parser().parse(resource.avroSchema()));
-        JsonRecords.Read read = JsonRecords.read(schema, answer.get("record"));
-        List<FieldProblem> problems = new ArrayList<>(read.problems());
-        if (read.ok()) {
-            problems.addAll(QualityRules.check(read.record(), LocalDate.now(clock)));
-        }
-        if (!problems.isEmpty()) {
-            publish(resourceCode, actor, agreement, personRef, null, "SUPPLIER_INVALID");
-            throw new ApiException(
-                    HttpStatus.BAD_GATEWAY, "the supplier answered a record that fails validation", problems);
-        }
         Plan plan = plans.computeIfAbsent(
                 resource.code() + "@" + resource.updatedAt() + "/" + agreement.id() + "/" + grant.fields(),
                 k -> new Plan(Projection.of(schema, grant.fields())));
+        long asked = System.nanoTime();
+        GenericRecord source = endpoint.kind() == EndpointKind.PEER_PLATFORM
+                ? peerRecord(endpoint.address(), agreement, request.key(), plan, resourceCode, actor, personRef)
+                : supplierRecord(endpoint.address(), schema, resourceCode, request.key(), actor, agreement, personRef);
+        long supplierNanos = System.nanoTime() - asked;
         Projection projection = plan.projection();
-        GenericRecord projected = projection.apply(read.record());
+        GenericRecord projected = projection.apply(source);
         byte[] avro = IntakePipeline.avro(projection.schema(), projected);
         String schemaText = plan.schemaText();
         String issuedAt = clock.instant().toString();
@@ -253,6 +238,82 @@ public class QueryService {
         return new Answer(signed, supplierNanos, System.nanoTime() - auditing);
     }
 
+    /** The supplier's answer, validated against the resource's schema and the quality rules. */
+    private GenericRecord supplierRecord(
+            String address,
+            Schema schema,
+            String resourceCode,
+            String key,
+            Actor actor,
+            Agreement agreement,
+            String personRef) {
+        JsonNode answer;
+        try {
+            answer = ask(address, resourceCode, key);
+        } catch (ApiException e) {
+            publish(
+                    resourceCode,
+                    actor,
+                    agreement,
+                    personRef,
+                    null,
+                    "FAILED_" + e.status().value());
+            throw e;
+        }
+        JsonRecords.Read read = JsonRecords.read(schema, answer.get("record"));
+        List<FieldProblem> problems = new ArrayList<>(read.problems());
+        if (read.ok()) {
+            problems.addAll(QualityRules.check(read.record(), LocalDate.now(clock)));
+        }
+        if (!problems.isEmpty()) {
+            publish(resourceCode, actor, agreement, personRef, null, "SUPPLIER_INVALID");
+            throw new ApiException(
+                    HttpStatus.BAD_GATEWAY, "the supplier answered a record that fails validation", problems);
+        }
+        return read.record();
+    }
+
+    /**
+     * 跨省查询: the peer platform's signed answer (verified by federation), read as this hub's
+     * projection of the agreement — a field not granted here never passes — to be masked and
+     * signed here like any answer.
+     */
+    private GenericRecord peerRecord(
+            String province,
+            Agreement agreement,
+            String key,
+            Plan plan,
+            String resourceCode,
+            Actor actor,
+            String personRef) {
+        Envelope envelope;
+        try {
+            envelope = peerQueries.getObject().ask(province, agreement, key);
+        } catch (ApiException e) {
+            publish(
+                    resourceCode,
+                    actor,
+                    agreement,
+                    personRef,
+                    null,
+                    "FAILED_" + e.status().value());
+            throw e;
+        }
+        try {
+            Schema writer = new Schema.Parser().parse(envelope.schema());
+            return new GenericDatumReader<GenericRecord>(
+                            writer, plan.projection().schema())
+                    .read(
+                            null,
+                            DecoderFactory.get()
+                                    .binaryDecoder(Base64.getDecoder().decode(envelope.recordAvro()), null));
+        } catch (java.io.IOException | org.apache.avro.AvroRuntimeException e) {
+            publish(resourceCode, actor, agreement, personRef, null, "SUPPLIER_INVALID");
+            throw new ApiException(
+                    HttpStatus.BAD_GATEWAY, "the peer platform's answer does not fit the agreement", List.of());
+        }
+    }
+
     /** The demander's own systems and administrators query under its agreements; nobody else (RoleMatrixIT). */
     private static boolean queriesFor(Actor actor, String demanderUscc) {
         return actor.belongsTo(demanderUscc) && actor.mayExchangeFor(demanderUscc);
@@ -287,6 +348,23 @@ public class QueryService {
                             "agreementId", "agreement-resource", "is not an agreement on this resource")));
         }
         Resource resource = supplyList.get(resourceCode);
+        java.util.Optional<String> home = peerQueries.getIfAvailable() == null
+                ? java.util.Optional.empty()
+                : peerQueries.getObject().homeOf(resourceCode);
+        if (home.isPresent()) {
+            Endpoint viaPeer = new Endpoint(
+                    null,
+                    resource.providerUscc(),
+                    EndpointKind.Direction.SUPPLY,
+                    EndpointKind.PEER_PLATFORM,
+                    home.get(),
+                    resourceCode,
+                    null,
+                    null);
+            Target target = new Target(agreement, resource, viaPeer, version, System.nanoTime());
+            targets.put(agreementId, target);
+            return target;
+        }
         Endpoint endpoint = participants.endpoints(resource.providerUscc()).stream()
                 .filter(e -> e.kind() == EndpointKind.HTTP_QUERY)
                 .filter(e -> e.resourceCode() == null || e.resourceCode().equals(resourceCode))
