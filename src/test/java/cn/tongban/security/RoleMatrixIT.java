@@ -184,6 +184,15 @@ class RoleMatrixIT {
                 "POST /api/exchange/quarantine/{id}/replay",
                 EnumSet.of(PLATFORM_ADMIN, DEPARTMENT_ADMIN, SYSTEM),
                 EnumSet.of(OPERATOR, OTHER_ADMIN, OTHER_SYSTEM, AUDITOR, APPROVER, OTHER_APPROVER));
+        // Consents and verifications are a notary office's own (VerificationIT): the own participant
+        // here is a department, so nobody in this table records one or verifies; a consent (the
+        // notary's of this province) is hidden from all but those who see everything.
+        Set<Who> notTheGrantee =
+                EnumSet.of(DEPARTMENT_ADMIN, APPROVER, SYSTEM, OPERATOR, OTHER_ADMIN, OTHER_APPROVER, OTHER_SYSTEM);
+        rule("POST /api/consents", EnumSet.noneOf(Who.class));
+        rule("GET /api/consents/{id}", READERS, notTheGrantee);
+        rule("POST /api/consents/{id}/revoke", PLATFORM, notTheGrantee);
+        rule("POST /api/verifications", EnumSet.noneOf(Who.class));
         rule("GET /api/exchange/hub-certificate", PUBLIC);
         rule("GET /api/exchange/hub-certificates", PUBLIC);
         // The schema registry (Confluent's API): read by all; a subject written by its resource's administrators.
@@ -229,6 +238,8 @@ class RoleMatrixIT {
 
     private static final Pattern VARIABLE = Pattern.compile("\\{([^}]+)}");
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The applicant of the notary's consent. */
+    private static final String PERSON = SyntheticIdentifiers.idNumber(RANDOM, "430102", LocalDate.of(1992, 8, 8));
 
     @LocalServerPort
     int port;
@@ -362,6 +373,8 @@ class RoleMatrixIT {
         final String globalLevel;
         final String demandId;
         final String queryAgreement;
+        final String notaryAgreement;
+        final String consent;
 
         Province() {
             created(own.admin().post("/api/catalog/resources", CatalogFixture.resource(code, own.uscc())));
@@ -379,6 +392,11 @@ class RoleMatrixIT {
                                     "/api/catalog/demands",
                                     CatalogFixture.demand(this.own.uscc(), supplied, List.of("certificateNo", "name"))))
                     .json();
+            notaryAgreement = filed.at("/agreement/id").asString();
+            consent = created(notary.admin().post("/api/consents", consentBody()))
+                    .json()
+                    .get("id")
+                    .asString();
             demandId = mine.at("/demand/id").asString();
             queryAgreement = mine.at("/agreement/id").asString();
             String endpoint = created(this.own
@@ -469,6 +487,7 @@ class RoleMatrixIT {
             variables.put("/api/catalog/demands/{id}", demandId);
             variables.put(
                     "/api/catalog/agreements/{id}", filed.at("/agreement/id").asString());
+            variables.put("/api/consents/{id}", consent);
             variables.put("/api/exchange/dead-letters/{id}", dead);
             variables.put("/api/exchange/quarantine/{id}", held);
             variables.put("/registry/schemas/ids/{id}", Integer.toString(schemaId));
@@ -581,6 +600,24 @@ class RoleMatrixIT {
                 case "POST /api/exchange/query/{resource}" ->
                     Map.of("key", "10542120200500001", "agreementId", queryAgreement);
                 case "POST /api/exchange/mailbox/ack" -> Map.of("ids", List.of(Long.MAX_VALUE));
+                case "POST /api/consents" -> consentBody();
+                case "POST /api/consents/{id}/revoke" -> Map.of("reason", "矩阵测试");
+                case "POST /api/verifications" ->
+                    Map.of(
+                            "resourceCode",
+                            code,
+                            "agreementId",
+                            notaryAgreement,
+                            "caseNumber",
+                            "(2026)矩阵第1号",
+                            "purpose",
+                            "学历公证核验",
+                            "consentId",
+                            consent,
+                            "subject",
+                            Map.of("idNumber", PERSON),
+                            "claims",
+                            Map.of("school", "湖南大学"));
                 case "POST /api/exchange/quarantine/{id}/replay" ->
                     Map.of("record", record("bad-1", idNumber()).get("record"));
                 case "POST /registry/subjects/{subject}/versions",
@@ -617,7 +654,9 @@ class RoleMatrixIT {
                     "registry_mode",
                     "route_control",
                     "case_file",
-                    "case_step")) {
+                    "case_step",
+                    "consent",
+                    "federation_peer")) {
                 sql.append(", (select md5(coalesce(string_agg(t::text, ',' order by t::text), '')) from ")
                         .append(table)
                         .append(" t)");
@@ -626,8 +665,10 @@ class RoleMatrixIT {
                     + " ',' order by username), '')) from account)");
             sql.append(", (select count(*) from catalog_change)");
             // Deliveries retry and die by themselves (a replay allowed a moment ago): only new ones count.
+            // A refused verification is audited by design (VERIFICATION_REFUSED), as a failed login is.
             sql.append(", (select count(*) from ledger_event where type like 'CHANGE:%' or type like 'ACCOUNT_%'"
-                    + " or (resource_code in (:codes) and type not in ('DELIVERY_FAILED', 'DELIVERED')))");
+                    + " or (resource_code in (:codes)"
+                    + " and type not in ('DELIVERY_FAILED', 'DELIVERED', 'VERIFICATION_REFUSED')))");
             sql.append(", (select count(*) from delivery where resource_code in (:codes))");
             sql.append(", (select md5(coalesce(string_agg(concat_ws(',', id, status), ',' order by id), ''))"
                     + " from quarantine where resource_code in (:codes))");
@@ -636,6 +677,20 @@ class RoleMatrixIT {
                     .param("codes", List.of(code, spare, supplied))
                     .query(String.class)
                     .single();
+        }
+
+        /** The notary's record of an applicant's consent to verify two fields of the own resource. */
+        private Map<String, Object> consentBody() {
+            return Map.of(
+                    "subject", Map.of("idNumber", PERSON),
+                    "granteeUscc", notary.uscc(),
+                    "resourceCode", code,
+                    "fields", List.of("name", "school"),
+                    "purpose", "学历公证核验",
+                    "serviceItemCode", "GZ-XLGZ-0001",
+                    "evidenceDigest", "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0",
+                    "validUntil", LocalDate.now().plusDays(30).toString(),
+                    "givenAt", java.time.Instant.now().minusSeconds(60).toString());
         }
 
         private Api system(Party party) {
