@@ -43,6 +43,7 @@ class FederationIT {
     private String gdResource;
     private CatalogFixture.Party gdDepartment;
     private CatalogFixture.Party hnDepartment;
+    private String crossAgreement;
 
     @BeforeAll
     void start() {
@@ -195,6 +196,7 @@ class FederationIT {
                                 .json(),
                         list -> list.size() == 1);
         String agreementId = atGuangdong.get(0).get("id").asString();
+        crossAgreement = agreementId;
         JsonNode atHunan = await().atMost(Duration.ofSeconds(20))
                 .until(
                         () -> hnDepartment.admin().get("/api/catalog/agreements/" + agreementId),
@@ -372,6 +374,65 @@ class FederationIT {
             assertThat(lineage).as(hub.province).contains("RECORD_RECEIVED");
         }
         assertThat(mailbox.toString()).doesNotContain("13800138000", "无\"");
+    }
+
+    @Test
+    @Order(7)
+    void s07_aQueryPassesThroughBothHubs_answeredByTheGuangdongSupplierAndSignedByEachHub() {
+        Api.Reply endpoint = gdDepartment
+                .admin()
+                .post(
+                        "/api/catalog/participants/" + gdDepartment.uscc() + "/endpoints",
+                        Map.of(
+                                "direction",
+                                "SUPPLY",
+                                "kind",
+                                "HTTP_QUERY",
+                                "address",
+                                hubs.guangdong.url() + "/demo/suppliers/" + gdDepartment.uscc() + "/query",
+                                "resourceCode",
+                                gdResource));
+        assertThat(endpoint.status()).as(endpoint.toString()).isEqualTo(201);
+        String idNumber = cn.tongban.identifier.SyntheticIdentifiers.idNumber(
+                new java.security.SecureRandom(), "440106", java.time.LocalDate.of(1988, 2, 9));
+
+        Api.Reply answer = hnDepartment
+                .admin()
+                .post(
+                        "/api/exchange/query/" + gdResource,
+                        Map.of("key", idNumber, "agreementId", crossAgreement, "purpose", "学历公证核验"));
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        JsonNode envelope = answer.json();
+        java.security.PublicKey hunanKey = HubKeys.readCertificate(Api.at(hubs.hunan.port)
+                        .get("/api/exchange/hub-certificate")
+                        .body())
+                .getPublicKey();
+        assertThat(cn.tongban.exchange.EnvelopeVerifier.problem(
+                        JSON.treeToValue(envelope, cn.tongban.exchange.Envelope.class), hunanKey))
+                .isNull();
+        List<String> fields = new java.util.ArrayList<>();
+        envelope.get("record").properties().forEach(e -> fields.add(e.getKey()));
+        assertThat(fields).containsExactlyInAnyOrder("certificateNo", "school", "idNumber");
+        assertThat(answer.body()).doesNotContain(idNumber);
+
+        assertThat(hubs.guangdong
+                        .api("auditor")
+                        .get("/api/audit/events?type=QUERY&resource=" + gdResource)
+                        .body())
+                .as("the provider's hub records the query it answered")
+                .contains("ANSWERED", "federation:430000");
+        assertThat(hubs.hunan
+                        .api("auditor")
+                        .get("/api/audit/events?type=QUERY&resource=" + gdResource)
+                        .body())
+                .contains("ANSWERED");
+
+        Api.Reply wrongPurpose = hnDepartment
+                .admin()
+                .post(
+                        "/api/exchange/query/" + gdResource,
+                        Map.of("key", idNumber, "agreementId", crossAgreement, "purpose", "其他用途"));
+        assertThat(wrongPurpose.status()).isEqualTo(403);
     }
 
     /** A timeline as both sides must show it: each step's status, province and carrying message. */
