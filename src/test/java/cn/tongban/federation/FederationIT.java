@@ -435,6 +435,93 @@ class FederationIT {
         assertThat(wrongPurpose.status()).isEqualTo(403);
     }
 
+    @Test
+    @Order(8)
+    void s08_aHunanNotaryVerifiesAGuangdongDiplomaWithTheApplicantsConsent_andNotWithoutIt() {
+        CatalogFixture.Party notary = new CatalogFixture(hubs.hunan.port).participant("长沙市公证处", "NOTARY_OFFICE");
+        Api.Reply filed = notary.admin()
+                .post(
+                        "/api/catalog/demands",
+                        CatalogFixture.demand(notary.uscc(), gdResource, List.of("certificateNo", "school")));
+        assertThat(filed.status()).as(filed.toString()).isEqualTo(201);
+        String agreementId = await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () -> notary.admin()
+                                .get("/api/catalog/agreements?demander=" + notary.uscc())
+                                .json(),
+                        list -> list.size() == 1
+                                && list.get(0).get("status").asString().equals("ACTIVE"))
+                .get(0)
+                .get("id")
+                .asString();
+        String idNumber = cn.tongban.identifier.SyntheticIdentifiers.idNumber(
+                new java.security.SecureRandom(), "440106", java.time.LocalDate.of(1992, 6, 18));
+        String school = notary.admin()
+                .post(
+                        "/api/exchange/query/" + gdResource,
+                        Map.of("key", idNumber, "agreementId", agreementId, "purpose", "学历公证核验"))
+                .json()
+                .at("/record/school")
+                .asString();
+
+        Map<String, Object> verification = new java.util.HashMap<>(Map.of(
+                "resourceCode",
+                gdResource,
+                "agreementId",
+                agreementId,
+                "caseNumber",
+                "(2026)湘长证字第2048号",
+                "purpose",
+                "学历公证核验",
+                "subject",
+                Map.of("idNumber", idNumber),
+                "claims",
+                Map.of("school", school)));
+        verification.put("consentId", UUID.randomUUID().toString());
+        Api.Reply withoutConsent = notary.admin().post("/api/verifications", verification);
+        assertThat(withoutConsent.status()).as(withoutConsent.toString()).isEqualTo(403);
+
+        Api.Reply consent = notary.admin()
+                .post(
+                        "/api/consents",
+                        Map.of(
+                                "subject", Map.of("idNumber", idNumber),
+                                "granteeUscc", notary.uscc(),
+                                "resourceCode", gdResource,
+                                "fields", List.of("certificateNo", "school"),
+                                "purpose", "学历公证核验",
+                                "serviceItemCode", "GZ-XLGZ-0001",
+                                "evidenceDigest", "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0",
+                                "validUntil",
+                                        java.time.LocalDate.now().plusMonths(3).toString(),
+                                "givenAt", Instant.now().minusSeconds(60).toString()));
+        assertThat(consent.status()).as(consent.toString()).isEqualTo(201);
+        verification.put("consentId", consent.json().get("id").asString());
+        Api.Reply matched = notary.admin().post("/api/verifications", verification);
+        assertThat(matched.status()).as(matched.toString()).isEqualTo(200);
+        assertThat(matched.json().get("outcome").asString()).isEqualTo("MATCH");
+        assertThat(matched.body()).doesNotContain(idNumber);
+
+        Api.Reply revoked = notary.admin()
+                .post(
+                        "/api/consents/" + consent.json().get("id").asString() + "/revoke",
+                        Map.of("reason", "申请人书面撤回授权"));
+        assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
+        Api.Reply afterRevocation = notary.admin().post("/api/verifications", verification);
+        assertThat(afterRevocation.status()).isEqualTo(403);
+        assertThat(hubs.hunan
+                        .api("auditor")
+                        .get("/api/audit/events?type=VERIFICATION_REFUSED")
+                        .body())
+                .contains("CONSENT_REVOKED");
+        assertThat(hubs.guangdong
+                        .api("auditor")
+                        .get("/api/audit/events?type=QUERY&resource=" + gdResource)
+                        .body())
+                .as("the diploma's own province records each question asked of it")
+                .contains(notary.uscc());
+    }
+
     /** A timeline as both sides must show it: each step's status, province and carrying message. */
     private static List<String> steps(JsonNode c) {
         List<String> steps = new java.util.ArrayList<>();
