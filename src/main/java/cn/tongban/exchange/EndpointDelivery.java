@@ -47,6 +47,11 @@ public class EndpointDelivery {
     private static final String DRAIN_UNTIL = "TongbanDrainUntil";
     private static final String SENT_AT = "TongbanSentAt";
     private static final String PEER_CALL = "TongbanPeerCall";
+    /**
+     * A peer platform down for maintenance is not a partner's system gone wrong: its records wait
+     * (at the longest backoff, about a day) rather than go to the dead letters after minutes.
+     */
+    static final int PEER_MAX_ATTEMPTS = 300;
     /** A route drains a backlog pass after pass for this long, then gives its timer thread back. */
     private static final long DRAIN_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(2);
 
@@ -270,8 +275,11 @@ public class EndpointDelivery {
                     .computeIfAbsent(row.attempts() + 1, k -> new ArrayList<>())
                     .add(row);
         }
+        int maxAttempts = lane.endpoint().kind() == EndpointKind.PEER_PLATFORM
+                ? Math.max(properties.maxAttempts(), PEER_MAX_ATTEMPTS)
+                : properties.maxAttempts();
         byAttempts.forEach((attempts, failed) -> {
-            boolean dead = attempts >= properties.maxAttempts();
+            boolean dead = attempts >= maxAttempts;
             store.markFailed(
                     ids(failed),
                     dead ? DeliveryStatus.DEAD : DeliveryStatus.PENDING,

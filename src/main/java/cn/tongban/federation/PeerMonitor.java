@@ -15,7 +15,6 @@ import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.stereotype.Component;
 
@@ -26,7 +25,7 @@ import org.springframework.stereotype.Component;
  * health (DEGRADED, never DOWN, while a peer is unreachable or untrusted: the hub itself works).
  */
 @Component("peerMonitor")
-class PeerMonitor implements HealthIndicator {
+class PeerMonitor {
 
     private static final Logger log = LoggerFactory.getLogger(PeerMonitor.class);
     static final String ROUTE_PREFIX = "federate-";
@@ -240,8 +239,8 @@ class PeerMonitor implements HealthIndicator {
         }
     }
 
-    @Override
-    public Health health() {
+    /** The {@code peerPlatforms} health: DEGRADED while a peer cannot be reached or trusted. */
+    Health health() {
         Map<String, Object> details = new LinkedHashMap<>();
         boolean fine = true;
         for (PeerView v : views()) {

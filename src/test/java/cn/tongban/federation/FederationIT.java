@@ -48,7 +48,7 @@ class FederationIT {
     @BeforeAll
     void start() {
         hubs = new TwoHubs().start();
-        gdDepartment = new CatalogFixture(hubs.guangdong.port).participant("广东省教育厅", "DEPARTMENT");
+        gdDepartment = new CatalogFixture(hubs.guangdong.port).participant("广东省教育厅", "DEPARTMENT", "440100");
         gdResource = CatalogFixture.resourceCode();
         Api.Reply published = gdDepartment
                 .admin()
@@ -520,6 +520,270 @@ class FederationIT {
                         .body())
                 .as("the diploma's own province records each question asked of it")
                 .contains(notary.uscc());
+    }
+
+    @Test
+    @Order(9)
+    void s09_recordsFlowTheOtherWayToo_fromAHunanSupplierToAGuangdongDemander() {
+        String hnResource = CatalogFixture.resourceCode();
+        Api.Reply published = hnDepartment
+                .admin()
+                .post("/api/catalog/resources", CatalogFixture.resource(hnResource, hnDepartment.uscc()));
+        assertThat(published.status()).as(published.toString()).isEqualTo(201);
+        hubs.guangdong.api("ops").post("/api/federation/peers/430000/directory/refresh", Map.of());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> hubs.guangdong
+                                .api("admin")
+                                .get("/api/catalog/resources/" + hnResource)
+                                .status()
+                        == 200);
+        Api.Reply filed = gdDepartment
+                .admin()
+                .post(
+                        "/api/catalog/demands",
+                        CatalogFixture.demand(gdDepartment.uscc(), hnResource, List.of("certificateNo", "school")));
+        assertThat(filed.status()).as(filed.toString()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () -> gdDepartment
+                                .admin()
+                                .get("/api/catalog/agreements?demander=" + gdDepartment.uscc())
+                                .json(),
+                        list -> list.size() == 1
+                                && list.get(0).get("status").asString().equals("ACTIVE"));
+
+        Api.Reply pushed = hnDepartment
+                .admin()
+                .post("/api/exchange/intake/" + hnResource, Map.of("records", List.of(record("hn-1", "430102"))));
+        assertThat(pushed.status()).as(pushed.toString()).isEqualTo(202);
+        JsonNode delivered = await().atMost(Duration.ofSeconds(30))
+                .until(() -> gdDepartment.admin().get("/api/exchange/mailbox").json(), m -> m.size() == 1);
+        assertThat(delivered.get(0).at("/envelope/sourceRecordId").asString()).isEqualTo("hn-1");
+        assertThat(delivered.get(0).at("/envelope/record/school").asString()).isEqualTo("中山大学");
+    }
+
+    @Test
+    @Order(10)
+    void s10_anUntrustedDirectory_aRevokedPeerAndAForgedEnvelopeAreRefused() throws Exception {
+        Api.Reply impostor = hubs.hunan
+                .api("admin")
+                .post(
+                        "/api/federation/peers",
+                        Map.of(
+                                "province", "650000",
+                                "name", "冒名平台",
+                                "baseUrl", hubs.guangdong.url(),
+                                "certificatePem",
+                                        HubKeys.ephemeral("CN=impostor").certificatePem(),
+                                "outboundResources", List.of(),
+                                "inboundResources", List.of("*"),
+                                "reason", "测试: 锚证书不符"));
+        assertThat(impostor.status()).as(impostor.toString()).isEqualTo(201);
+        JsonNode view = hubs.hunan
+                .api("ops")
+                .post("/api/federation/peers/650000/directory/refresh", Map.of())
+                .json();
+        assertThat(view.get("status").asString()).isEqualTo("UNTRUSTED");
+        assertThat(view.get("directoryProblem").asString()).startsWith("signature");
+        JsonNode health = hubs.hunan.api("ops").get("/actuator/health").json();
+        assertThat(health.at("/components/peerPlatforms/status").asString()).isEqualTo("DEGRADED");
+        assertThat(health.at("/components/peerPlatforms/details/650000/status").asString())
+                .isEqualTo("UNTRUSTED");
+
+        Map<String, Object> revoke = new java.util.HashMap<>(peerBody(hubs.hunan, List.of(gdResource), List.of("*")));
+        revoke.put("status", "REVOKED");
+        assertThat(hubs.guangdong
+                        .api("admin")
+                        .put("/api/federation/peers/430000", revoke)
+                        .status())
+                .isEqualTo(200);
+        JsonNode test = hubs.hunan
+                .api("ops")
+                .post("/api/federation/peers/440000/test", Map.of())
+                .json();
+        assertThat(test.get("receipted").asBoolean()).isFalse();
+        assertThat(test.get("code").asString()).isEqualTo("peer-revoked");
+        assertThat(hubs.guangdong
+                        .api("admin")
+                        .put("/api/federation/peers/430000", peerBody(hubs.hunan, List.of(gdResource), List.of("*")))
+                        .status())
+                .isEqualTo(200);
+        assertThat(hubs.hunan
+                        .api("ops")
+                        .post("/api/federation/peers/440000/test", Map.of())
+                        .json()
+                        .get("receipted")
+                        .asBoolean())
+                .isTrue();
+
+        Map<String, Object> forged = Map.of(
+                "records",
+                List.of(Map.of(
+                        "orderKey",
+                        "x",
+                        "envelope",
+                        new cn.tongban.exchange.Envelope(
+                                1,
+                                "d",
+                                gdResource,
+                                crossAgreement,
+                                hnDepartment.uscc(),
+                                null,
+                                null,
+                                "forged",
+                                Instant.now().toString(),
+                                "0",
+                                "\"string\"",
+                                "",
+                                null,
+                                new cn.tongban.exchange.Envelope.Signature(
+                                        "RECORD",
+                                        "SM3withSM2",
+                                        "1234567812345678",
+                                        hubs.guangdong.keys().keyId(),
+                                        "AAAA",
+                                        null)))));
+        WireMessage records = new WireMessage(
+                FederationWire.PROTOCOL,
+                UUID.randomUUID().toString(),
+                null,
+                "440000",
+                "430000",
+                Instant.now().toString(),
+                "n-" + UUID.randomUUID(),
+                MessageType.RECORDS,
+                gdResource,
+                crossAgreement,
+                null,
+                null,
+                null,
+                OutboundMessage.JSON,
+                Base64.getEncoder().encodeToString(JSON.writeValueAsBytes(forged)));
+        byte[] body = JSON.writeValueAsBytes(records);
+        HttpResponse<byte[]> refused = http.send(
+                HttpRequest.newBuilder(URI.create(hubs.hunan.url() + FederationWire.MESSAGES_PATH))
+                        .header("Content-Type", "application/json")
+                        .header(
+                                FederationWire.SIGNATURE_HEADER,
+                                FederationWire.sign(hubs.guangdong.keys().current(), body))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(refused.statusCode())
+                .as(new String(refused.body(), StandardCharsets.UTF_8))
+                .isEqualTo(401);
+        assertThat(JSON.readTree(refused.body()).get("code").asString()).isEqualTo("signature");
+        assertThat(hnDepartment.admin().get("/api/exchange/mailbox").body()).doesNotContain("forged");
+        Map<String, Object> revokeImpostor = new java.util.HashMap<>(Map.of(
+                "province",
+                "650000",
+                "name",
+                "冒名平台",
+                "baseUrl",
+                hubs.guangdong.url(),
+                "certificatePem",
+                HubKeys.ephemeral("CN=impostor").certificatePem(),
+                "status",
+                "REVOKED",
+                "outboundResources",
+                List.of(),
+                "inboundResources",
+                List.of(),
+                "reason",
+                "锚证书不符, 撤销"));
+        assertThat(hubs.hunan
+                        .api("admin")
+                        .put("/api/federation/peers/650000", revokeImpostor)
+                        .status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    @Order(11)
+    void s11_whileHunanIsDownGuangdongKeepsItsRecordsAndSendsEachOnceWhenItIsBack() {
+        hubs.stop(hubs.hunan);
+        List<Map<String, Object>> more = new java.util.ArrayList<>();
+        for (int i = 4; i <= 6; i++) {
+            more.add(record("gd-" + i, "440106"));
+        }
+        Api.Reply pushed = gdDepartment.admin().post("/api/exchange/intake/" + gdResource, Map.of("records", more));
+        assertThat(pushed.status()).as(pushed.toString()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () -> hubs.guangdong
+                                .api("ops")
+                                .get("/api/federation/peers/430000")
+                                .json()
+                                .get("status")
+                                .asString(),
+                        "UNREACHABLE"::equals);
+
+        hubs.restart(hubs.hunan);
+        List<String> ids = await().atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> {
+                            List<String> seen = new java.util.ArrayList<>();
+                            hnDepartment
+                                    .admin()
+                                    .get("/api/exchange/mailbox?limit=500")
+                                    .json()
+                                    .forEach(m -> seen.add(
+                                            m.at("/envelope/sourceRecordId").asString()));
+                            return seen;
+                        },
+                        seen -> seen.containsAll(List.of("gd-4", "gd-5", "gd-6")));
+        assertThat(ids)
+                .as("nothing lost, nothing doubled")
+                .containsExactly("gd-1", "gd-2", "gd-3", "gd-4", "gd-5", "gd-6");
+        await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () -> hubs.guangdong
+                                .api("ops")
+                                .get("/api/federation/peers/430000")
+                                .json()
+                                .get("status")
+                                .asString(),
+                        "CONNECTED"::equals);
+    }
+
+    private static Map<String, Object> record(String sourceId, String region) {
+        String idNumber = cn.tongban.identifier.SyntheticIdentifiers.idNumber(
+                new java.security.SecureRandom(), region, java.time.LocalDate.of(1990, 1, 1));
+        return Map.of(
+                "sourceRecordId",
+                sourceId,
+                "record",
+                Map.of(
+                        "certificateNo",
+                        "105581202400" + sourceId.hashCode() % 100,
+                        "name",
+                        "李四",
+                        "idNumber",
+                        idNumber,
+                        "school",
+                        "中山大学",
+                        "mobile",
+                        "13800138000",
+                        "religion",
+                        "无"));
+    }
+
+    private Map<String, Object> peerBody(TwoHubs.Hub peer, List<String> outbound, List<String> inbound) {
+        return Map.of(
+                "province",
+                peer.province,
+                "name",
+                peer.province.equals("440000") ? "广东省政务数据共享交换平台" : "湖南省政务数据共享交换平台",
+                "baseUrl",
+                peer.url(),
+                "certificatePem",
+                Api.at(peer.port).get("/api/exchange/hub-certificate").body(),
+                "outboundResources",
+                outbound,
+                "inboundResources",
+                inbound,
+                "reason",
+                "跨省通办对接");
     }
 
     /** A timeline as both sides must show it: each step's status, province and carrying message. */

@@ -29,6 +29,8 @@ final class TwoHubs implements AutoCloseable {
         final String province;
         final Path keyDir;
         final String database;
+        String name;
+        boolean created;
         ConfigurableApplicationContext context;
         int port;
 
@@ -73,9 +75,11 @@ final class TwoHubs implements AutoCloseable {
     }
 
     void start(Hub hub, String name) {
-        if (hub.database != null) {
+        hub.name = name;
+        if (hub.database != null && !hub.created) {
             admin("create database " + hub.database);
         }
+        hub.created = true;
         Map<String, Object> props = new LinkedHashMap<>(itProperties());
         props.put("server.port", hub.port == 0 ? "0" : String.valueOf(hub.port));
         props.put("tongban.federation.province", hub.province);
@@ -98,6 +102,11 @@ final class TwoHubs implements AutoCloseable {
                 .toArray(String[]::new);
         hub.context = new SpringApplicationBuilder(TongbanApplication.class).run(args);
         hub.port = Integer.parseInt(hub.context.getEnvironment().getProperty("local.server.port"));
+    }
+
+    /** Starts a stopped hub again on its port, database and keys. */
+    void restart(Hub hub) {
+        start(hub, hub.name);
     }
 
     void stop(Hub hub) {

@@ -30,10 +30,15 @@ public final class CatalogFixture {
     public record Party(String uscc, Api admin, Api approver) {}
 
     public Party participant(String name, String kind) {
-        String uscc = SyntheticIdentifiers.uscc(RANDOM, "430100");
+        return participant(name, kind, "430100");
+    }
+
+    /** A participant in the region given (e.g. 440100 for a Guangdong department on a Guangdong hub). */
+    public Party participant(String name, String kind, String region) {
+        String uscc = SyntheticIdentifiers.uscc(RANDOM, region);
         Api.Reply reply = admin.post(
                 "/api/catalog/participants",
-                Map.of("uscc", uscc, "name", name, "kind", kind, "regionCode", "430100", "contactOffice", "数据科"));
+                Map.of("uscc", uscc, "name", name, "kind", kind, "regionCode", region, "contactOffice", "数据科"));
         assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
         String tag = uscc.toLowerCase().substring(8);
         login(uscc, "adm-" + tag, "DEPARTMENT_ADMIN");
