@@ -148,7 +148,7 @@ class FederationInbound {
             throw sender("signature", "the message is not signed by the sender's registered anchor");
         }
         try {
-            anchor.checkValidity(Date.from(clock.instant()));
+            anchor.checkValidity(Date.from(FederationWire.WIRE_CLOCK.instant()));
         } catch (CertificateExpiredException | CertificateNotYetValidException e) {
             throw sender("certificate-expired", "the sender's anchor certificate is not valid today");
         }
@@ -166,7 +166,8 @@ class FederationInbound {
         } catch (DateTimeParseException e) {
             throw sender("malformed", "timestamp must be an ISO-8601 instant");
         }
-        Duration skew = Duration.between(at, clock.instant()).abs();
+        Duration skew =
+                Duration.between(at, FederationWire.WIRE_CLOCK.instant()).abs();
         if (skew.compareTo(properties.replayWindow()) > 0) {
             throw sender(
                     "timestamp",
@@ -184,7 +185,7 @@ class FederationInbound {
 
     private Answer accept(Peer peer, WireMessage m, byte[] body, String digest, String contentDigest) {
         return transaction.execute(status -> {
-            if (!store.spendNonce(peer.province(), m.nonce(), clock.instant())) {
+            if (!store.spendNonce(peer.province(), m.nonce(), FederationWire.WIRE_CLOCK.instant())) {
                 throw sender("replay", "the nonce was used before");
             }
             InboundMessage inbound = PeerPlatforms.inbound(m, digest);
@@ -196,7 +197,7 @@ class FederationInbound {
                     contentDigest,
                     properties.province(),
                     m.sender(),
-                    clock.instant().toString(),
+                    FederationWire.WIRE_CLOCK.instant().toString(),
                     "ACCEPTED",
                     response.map(r -> response(m, digest, r)).orElse(null));
             byte[] receiptBytes = json.writeValueAsBytes(receipt);
@@ -294,7 +295,7 @@ class FederationInbound {
                 properties.province(),
                 messageId,
                 digest,
-                clock.instant().toString());
+                FederationWire.WIRE_CLOCK.instant().toString());
         byte[] body = json.writeValueAsBytes(error);
         // Only what identifies the message: the rest of a refused message is unverified text.
         boolean wellFormedId = messageId != null && messageId.matches("^[0-9a-fA-F-]{36}$");

@@ -25,6 +25,13 @@ public final class FederationWire {
     public static final String DIRECTORY_PATH = "/federation/directory";
     public static final String AVRO = "application/vnd.tongban.avro";
 
+    /**
+     * The protocol's own time — timestamps, receipts, the replay window, certificate and
+     * directory validity — is the real UTC time, never the business clock (which drills and
+     * acceptance runs move): two platforms must agree on it within the window.
+     */
+    public static final java.time.Clock WIRE_CLOCK = java.time.Clock.systemUTC();
+
     private FederationWire() {}
 
     /** A message as it travels; {@code payload} is base64, {@code inReplyTo} a request's digest. */

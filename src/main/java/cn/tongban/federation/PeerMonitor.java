@@ -3,7 +3,6 @@ package cn.tongban.federation;
 import cn.tongban.federation.internal.FederationStore;
 import cn.tongban.federation.internal.FederationStore.DirectoryRow;
 import cn.tongban.federation.internal.FederationStore.Traffic;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -73,7 +72,6 @@ class PeerMonitor {
     private final PlatformDirectory directory;
     private final PeerPlatforms platforms;
     private final CamelContext camel;
-    private final Clock clock;
     private final FederationProperties properties;
 
     PeerMonitor(
@@ -82,14 +80,12 @@ class PeerMonitor {
             PlatformDirectory directory,
             PeerPlatforms platforms,
             CamelContext camel,
-            Clock clock,
             FederationProperties properties) {
         this.peers = peers;
         this.store = store;
         this.directory = directory;
         this.platforms = platforms;
         this.camel = camel;
-        this.clock = clock;
         this.properties = properties;
     }
 
@@ -150,8 +146,11 @@ class PeerMonitor {
             return;
         }
         Instant checked = store.directory(province).map(DirectoryRow::checkedAt).orElse(Instant.EPOCH);
-        if (Duration.between(checked, clock.instant()).compareTo(properties.directoryRefresh()) >= 0) {
+        Instant now = FederationWire.WIRE_CLOCK.instant();
+        if (Duration.between(checked, now).compareTo(properties.directoryRefresh()) >= 0) {
             directory.refresh(peer.get());
+            // Nonces older than twice the window can never be replayed into it: forget them.
+            store.forgetNonces(now.minus(properties.replayWindow().multipliedBy(2)));
         }
         platforms.sendDue(province);
     }
@@ -192,7 +191,8 @@ class PeerMonitor {
                 d.map(DirectoryRow::expiresAt).orElse(null),
                 fetched == null
                         ? null
-                        : Duration.between(fetched, clock.instant()).toSeconds(),
+                        : Duration.between(fetched, FederationWire.WIRE_CLOCK.instant())
+                                .toSeconds(),
                 d.map(DirectoryRow::problem).orElse(null),
                 ROUTE_PREFIX + p.province());
     }
@@ -206,7 +206,7 @@ class PeerMonitor {
         }
         String problem = d.map(DirectoryRow::problem).orElse(null);
         boolean expired = d.map(DirectoryRow::expiresAt)
-                .map(e -> !e.isAfter(clock.instant()))
+                .map(e -> !e.isAfter(FederationWire.WIRE_CLOCK.instant()))
                 .orElse(false);
         if ((problem != null && !problem.startsWith("unreachable"))
                 || expired

@@ -320,7 +320,7 @@ class PeerPlatforms implements PeerMessaging {
                 m.conversationId(),
                 m.sender(),
                 m.receiver(),
-                clock.instant().toString(),
+                FederationWire.WIRE_CLOCK.instant().toString(),
                 Base64.getUrlEncoder().withoutPadding().encodeToString(nonce),
                 m.type(),
                 m.resource(),

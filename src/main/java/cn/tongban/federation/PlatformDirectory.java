@@ -13,7 +13,6 @@ import cn.tongban.schema.SchemaRegistry;
 import cn.tongban.security.Actor;
 import cn.tongban.signing.HubKeys;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -79,7 +78,6 @@ public class PlatformDirectory {
     private final SchemaRegistry registry;
     private final HubKeys keys;
     private final JsonMapper json;
-    private final Clock clock;
     private final PeerClient client;
     private final TransactionTemplate transaction;
     private final FederationProperties properties;
@@ -91,7 +89,6 @@ public class PlatformDirectory {
             SchemaRegistry registry,
             HubKeys keys,
             JsonMapper json,
-            Clock clock,
             PeerClient client,
             TransactionTemplate transaction,
             FederationProperties properties) {
@@ -101,7 +98,6 @@ public class PlatformDirectory {
         this.registry = registry;
         this.keys = keys;
         this.json = json;
-        this.clock = clock;
         this.client = client;
         this.transaction = transaction;
         this.properties = properties;
@@ -109,7 +105,7 @@ public class PlatformDirectory {
 
     /** This hub's directory now: its own participants and resources, never what it imported. */
     public Signed publish(String baseUrl) {
-        Instant now = clock.instant();
+        Instant now = FederationWire.WIRE_CLOCK.instant();
         String inbound =
                 (properties.publicUrl() == null ? baseUrl : properties.publicUrl()) + FederationWire.MESSAGES_PATH;
         Directory directory = new Directory(
@@ -152,7 +148,7 @@ public class PlatformDirectory {
 
     /** Fetches, verifies and imports one peer's directory; the outcome is kept for health and monitoring. */
     public Optional<String> refresh(Peer peer) {
-        Instant now = clock.instant();
+        Instant now = FederationWire.WIRE_CLOCK.instant();
         try {
             PeerClient.Answer answer = client.get(peer.directoryUrl());
             Directory directory = verified(peer, answer, now);
