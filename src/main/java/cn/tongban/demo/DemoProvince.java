@@ -7,9 +7,6 @@ import cn.tongban.catalog.SupplyList;
 import cn.tongban.security.Accounts;
 import cn.tongban.security.Actor;
 import cn.tongban.security.Role;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Set;
@@ -19,7 +16,6 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
-import org.springframework.core.io.ResourceLoader;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
@@ -27,8 +23,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * 演示省份: loads {@code config/demo/province.json} through the same services the API uses (so
- * demo data passes every rule), once, into an empty hub. Demo logins share one password.
+ * 演示省份: loads the demo province's file (DemoData: {@code config/demo/province.json} for Hunan,
+ * {@code guangdong.json} for Guangdong) through the same services the API uses (so demo data passes
+ * every rule), once, into an empty hub. Demo logins share one password.
  */
 @Component
 @Order(10)
@@ -43,7 +40,7 @@ class DemoProvince implements ApplicationRunner {
     private final DemandList demands;
     private final Accounts accounts;
     private final JsonMapper json;
-    private final ResourceLoader resources;
+    private final DemoData data;
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final Environment environment;
@@ -55,7 +52,7 @@ class DemoProvince implements ApplicationRunner {
             DemandList demands,
             Accounts accounts,
             JsonMapper json,
-            ResourceLoader resources,
+            DemoData data,
             TransactionTemplate transaction,
             Clock clock,
             Environment environment) {
@@ -65,7 +62,7 @@ class DemoProvince implements ApplicationRunner {
         this.demands = demands;
         this.accounts = accounts;
         this.json = json;
-        this.resources = resources;
+        this.data = data;
         this.transaction = transaction;
         this.clock = clock;
         this.environment = environment;
@@ -76,13 +73,8 @@ class DemoProvince implements ApplicationRunner {
         if (!enabled()) {
             return;
         }
-        JsonNode province = read("classpath:config/demo/province.json");
-        String first = province.get("participants")
-                .get(0)
-                .get("participant")
-                .get("uscc")
-                .asString();
-        if (participants.exists(first)) {
+        JsonNode province = data.province();
+        if (participants.exists(data.firstParticipant())) {
             log.info("demo province already loaded");
             return;
         }
@@ -124,7 +116,7 @@ class DemoProvince implements ApplicationRunner {
             ObjectNode resource = (ObjectNode) entry.get("resource");
             resource.set(
                     "schema",
-                    read("classpath:schemas/" + entry.get("schemaFile").asString()));
+                    data.read("classpath:schemas/" + entry.get("schemaFile").asString()));
             supplyList.publish(json.treeToValue(resource, SupplyList.ResourceRequest.class), LOADER);
         }
         for (JsonNode entry : province.get("negativeList")) {
@@ -132,11 +124,7 @@ class DemoProvince implements ApplicationRunner {
         }
         LocalDate today = LocalDate.now(clock);
         for (JsonNode entry : province.get("demands")) {
-            ObjectNode demand = (ObjectNode) entry.get("demand");
-            demand.put("validFrom", today.toString());
-            demand.put(
-                    "validUntil", today.plusDays(entry.get("validDays").asInt()).toString());
-            demands.file(json.treeToValue(demand, DemandList.DemandRequest.class), LOADER);
+            demands.file(data.demand(entry, today), LOADER);
         }
     }
 
@@ -151,13 +139,5 @@ class DemoProvince implements ApplicationRunner {
             return Boolean.parseBoolean(setting);
         }
         return environment.getProperty("spring.datasource.url", "").isBlank();
-    }
-
-    private JsonNode read(String location) {
-        try (InputStream in = resources.getResource(location).getInputStream()) {
-            return json.readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + location, e);
-        }
     }
 }

@@ -31,13 +31,15 @@ import tools.jackson.databind.JsonNode;
 class DemoSuppliers {
 
     private final SupplyList supplyList;
+    private final DemoData data;
     private final Clock clock;
     private final Environment environment;
     private final HubCallCheck hubCalls;
     private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
 
-    DemoSuppliers(SupplyList supplyList, Clock clock, Environment environment, HubCallCheck hubCalls) {
+    DemoSuppliers(SupplyList supplyList, DemoData data, Clock clock, Environment environment, HubCallCheck hubCalls) {
         this.supplyList = supplyList;
+        this.data = data;
         this.clock = clock;
         this.environment = environment;
         this.hubCalls = hubCalls;
@@ -66,8 +68,8 @@ class DemoSuppliers {
         }
         Schema schema = schemas.computeIfAbsent(
                 code + "@" + resource.updatedAt(), k -> new Schema.Parser().parse(resource.avroSchema()));
-        Map<String, Object> record =
-                SyntheticRecords.record(schema, new SplittableRandom(key.hashCode()), LocalDate.now(clock));
+        Map<String, Object> record = SyntheticRecords.record(
+                schema, new SplittableRandom(key.hashCode()), LocalDate.now(clock), data.places());
         if (record.containsKey("idNumber")) {
             record.put("idNumber", key);
         }

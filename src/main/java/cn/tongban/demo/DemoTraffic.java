@@ -24,8 +24,10 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,22 +40,19 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * 模拟供方系统: in the demo, each supplier department's system pushes a small batch of invented
  * records to the hub over real HTTP with its own system credential, now and then one with a bad
- * check digit (to show quarantine). The notary office's webhook is the hub's demo receiver.
- * The population registry's system signs its requests with a registered SM2 key instead
- * (TONGBAN-SM2, docs/signed-requests.md), and its participant requires it.
+ * check digit (to show quarantine). What runs comes from the province file's {@code traffic}: its
+ * {@code feeds}; the demanders whose webhook is the hub's demo receiver (a notary office); the
+ * resources the demo supplier systems answer queries on; and the feeds whose suppliers sign their
+ * requests with a registered SM2 key instead (TONGBAN-SM2, docs/signed-requests.md), which their
+ * participant then requires.
  */
 @Component("demoTraffic")
 class DemoTraffic {
 
     private static final Logger log = LoggerFactory.getLogger(DemoTraffic.class);
-    private static final List<String> FEEDS =
-            List.of("JY-XL-0001", "YB-YD-0001", "GA-RK-0001", "GA-HJ-0002", "SJ-ZZ-0001");
-    private static final String NOTARY_OFFICE = "11430100445509870F";
-    /** Shared by query (接口) only; the notary office asks it when notarising a diploma. */
-    private static final String QUERY_RESOURCE = "JY-XL-0001";
-    /** Its supplier's systems sign all their requests. */
-    private static final String SIGNING_FEED = "GA-RK-0001";
+    private static final String TRAFFIC = "traffic";
 
+    private final DemoData data;
     private final SupplyList supplyList;
     private final ParticipantRegistry participants;
     private final Accounts accounts;
@@ -70,6 +69,7 @@ class DemoTraffic {
     private volatile String base;
 
     DemoTraffic(
+            DemoData data,
             SupplyList supplyList,
             ParticipantRegistry participants,
             Accounts accounts,
@@ -77,6 +77,7 @@ class DemoTraffic {
             JsonMapper json,
             Clock clock,
             Environment environment) {
+        this.data = data;
         this.supplyList = supplyList;
         this.participants = participants;
         this.accounts = accounts;
@@ -93,20 +94,23 @@ class DemoTraffic {
 
     /** One round: a batch per demo feed (the demo-traffic route calls it on a timer). */
     public int pushRound() {
-        if (!enabled() || base == null || !participants.exists(NOTARY_OFFICE)) {
+        if (!enabled() || base == null || !participants.exists(data.firstParticipant())) {
             return 0;
         }
-        ensureNotaryWebhook();
-        ensureQueryEndpoint(QUERY_RESOURCE);
-        String signingSupplier = supplyList.get(SIGNING_FEED).providerUscc();
+        data.strings(TRAFFIC, "webhookDemanders").forEach(this::ensureWebhook);
+        data.strings(TRAFFIC, "queryResources").forEach(this::ensureQueryEndpoint);
+        Set<String> signingSuppliers = data.strings(TRAFFIC, "signingFeeds").stream()
+                .map(code -> supplyList.get(code).providerUscc())
+                .collect(Collectors.toSet());
+        SyntheticRecords.Places places = data.places();
         int pushed = 0;
-        for (String code : FEEDS) {
+        for (String code : data.strings(TRAFFIC, "feeds")) {
             Resource resource = supplyList.get(code);
             Schema schema = new Schema.Parser().parse(resource.avroSchema());
             List<Map<String, Object>> records = new ArrayList<>();
             LocalDate today = LocalDate.now(clock);
             for (int i = 0; i < 1 + random.nextInt(5); i++) {
-                Map<String, Object> record = SyntheticRecords.record(schema, random, today);
+                Map<String, Object> record = SyntheticRecords.record(schema, random, today, places);
                 if (random.nextInt(25) == 0 && record.containsKey("idNumber")) {
                     String id = (String) record.get("idNumber");
                     record.put("idNumber", id.substring(0, 17) + (id.charAt(17) == '0' ? '1' : '0'));
@@ -115,7 +119,7 @@ class DemoTraffic {
             }
             pushed += post(
                     resource.providerUscc(),
-                    resource.providerUscc().equals(signingSupplier),
+                    signingSuppliers.contains(resource.providerUscc()),
                     "/api/exchange/intake/" + code,
                     Map.of("records", records));
         }
@@ -173,12 +177,12 @@ class DemoTraffic {
         return new SigningSystem(pair.getPrivate(), key.keyId());
     }
 
-    private void ensureNotaryWebhook() {
+    private void ensureWebhook(String demander) {
         ensureEndpoint(
-                NOTARY_OFFICE,
+                demander,
                 EndpointKind.Direction.DEMAND,
                 EndpointKind.WEBHOOK,
-                base + "/demo/demanders/" + NOTARY_OFFICE + "/webhook",
+                base + "/demo/demanders/" + demander + "/webhook",
                 null);
     }
 

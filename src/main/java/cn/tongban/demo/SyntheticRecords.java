@@ -13,7 +13,8 @@ import org.apache.avro.Schema;
 
 /**
  * Invents realistic records for a resource's schema, field by field from its name: valid ID
- * numbers and USCCs, Hunan region codes, Chinese names, plausible dates. Nobody real is in them.
+ * numbers and USCCs, the demo province's region codes, schools and streets ({@link Places}),
+ * Chinese names, plausible dates. Nobody real is in them.
  */
 final class SyntheticRecords {
 
@@ -21,19 +22,28 @@ final class SyntheticRecords {
     private static final String[] GIVEN = {
         "伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英", "建国", "湘"
     };
-    private static final String[] SCHOOLS = {"湖南大学", "中南大学", "湖南师范大学", "湘潭大学", "长沙理工大学"};
     private static final String[] MAJORS = {"计算机科学与技术", "法学", "临床医学", "会计学", "土木工程", "汉语言文学"};
-    private static final String[] STREETS = {"麓山南路", "五一大道", "芙蓉中路", "建设北路", "人民东路"};
-    private static final List<String> COUNTIES =
-            List.of("430102", "430103", "430104", "430111", "430202", "430302", "430405", "430602", "430702", "431002");
+
+    /**
+     * A demo province's places (its file's {@code places}): county codes people are born and
+     * registered in, the prefecture used when a county code is not valid, an address prefix down to
+     * the district and its streets, schools, and the office that issues documents.
+     */
+    record Places(
+            List<String> counties,
+            String prefecture,
+            String addressPrefix,
+            List<String> streets,
+            List<String> schools,
+            String office) {}
 
     private SyntheticRecords() {}
 
-    static Map<String, Object> record(Schema schema, RandomGenerator random, LocalDate today) {
+    static Map<String, Object> record(Schema schema, RandomGenerator random, LocalDate today, Places places) {
         Map<String, Object> out = new LinkedHashMap<>();
         LocalDate birth = today.minusDays(365L * 20 + random.nextInt(365 * 45));
         for (Schema.Field field : schema.getFields()) {
-            Object value = value(field.name(), field.schema(), random, today, birth);
+            Object value = value(field.name(), field.schema(), random, today, birth, places);
             if (value != null) {
                 out.put(field.name(), value);
             }
@@ -41,7 +51,8 @@ final class SyntheticRecords {
         return out;
     }
 
-    private static Object value(String name, Schema schema, RandomGenerator random, LocalDate today, LocalDate birth) {
+    private static Object value(
+            String name, Schema schema, RandomGenerator random, LocalDate today, LocalDate birth, Places places) {
         if (schema.getType() == Schema.Type.UNION) {
             Schema nonNull = schema.getTypes().stream()
                     .filter(t -> t.getType() != Schema.Type.NULL)
@@ -52,10 +63,10 @@ final class SyntheticRecords {
                     || random.nextInt(4) == 0) {
                 return null;
             }
-            return value(name, nonNull, random, today, birth);
+            return value(name, nonNull, random, today, birth, places);
         }
         String n = name.toLowerCase(Locale.ROOT);
-        String region = COUNTIES.get(random.nextInt(COUNTIES.size()));
+        String region = pick(places.counties(), random);
         switch (schema.getType()) {
             case ENUM:
                 return schema.getEnumSymbols()
@@ -86,7 +97,7 @@ final class SyntheticRecords {
             return SyntheticIdentifiers.uscc(random, region);
         }
         if (n.endsWith("region") || n.equals("regioncode")) {
-            return RegionCode.isValid(region) ? region : "430100";
+            return RegionCode.isValid(region) ? region : places.prefecture();
         }
         if (n.endsWith("name") && !n.equals("entityname")) {
             return SURNAMES[random.nextInt(SURNAMES.length)] + GIVEN[random.nextInt(GIVEN.length)];
@@ -95,21 +106,25 @@ final class SyntheticRecords {
             return "13" + (100000000 + random.nextInt(899999999));
         }
         if (n.contains("address")) {
-            return "湖南省长沙市岳麓区" + STREETS[random.nextInt(STREETS.length)] + (1 + random.nextInt(300)) + "号";
+            return places.addressPrefix() + pick(places.streets(), random) + (1 + random.nextInt(300)) + "号";
         }
         if (n.equals("school")) {
-            return SCHOOLS[random.nextInt(SCHOOLS.length)];
+            return pick(places.schools(), random);
         }
         if (n.equals("major")) {
             return MAJORS[random.nextInt(MAJORS.length)];
         }
         if (n.contains("office")) {
-            return "长沙市公安局岳麓分局";
+            return places.office();
         }
         if (n.equals("ethnicity")) {
             return "汉族";
         }
         return name.substring(0, Math.min(2, name.length())).toUpperCase(Locale.ROOT)
                 + (100000 + random.nextInt(900000));
+    }
+
+    private static String pick(List<String> choices, RandomGenerator random) {
+        return choices.get(random.nextInt(choices.size()));
     }
 }

@@ -78,16 +78,12 @@ class FederationController {
     @PostMapping("/api/federation/peers")
     @ResponseStatus(HttpStatus.CREATED)
     PeerMonitor.PeerView register(@Valid @RequestBody PeerRegistry.PeerRequest request) {
-        Peer peer = peers.register(request, CurrentActor.get());
-        monitor.peerChanged(peer);
-        return monitor.view(peer);
+        return monitor.view(peers.register(request, CurrentActor.get()));
     }
 
     @PutMapping("/api/federation/peers/{province}")
     PeerMonitor.PeerView update(@PathVariable String province, @Valid @RequestBody PeerRegistry.PeerRequest request) {
-        Peer peer = peers.update(province, request, CurrentActor.get());
-        monitor.peerChanged(peer);
-        return monitor.view(peer);
+        return monitor.view(peers.update(province, request, CurrentActor.get()));
     }
 
     /** A test message to the peer now: its receipt's latency, or why it failed. */

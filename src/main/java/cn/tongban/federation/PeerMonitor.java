@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -106,6 +107,15 @@ class PeerMonitor {
 
     void startRoutes() {
         peers.list().forEach(this::peerChanged);
+    }
+
+    /**
+     * In the registration's transaction: its directory row commits with the peer, and a pass that
+     * runs before the commit finds no peer yet and waits for the next.
+     */
+    @EventListener
+    void on(PeerRegistry.PeerChanged change) {
+        peerChanged(change.peer());
     }
 
     /** A peer was registered or changed: its route exists, and its directory is fetched at the next pass. */

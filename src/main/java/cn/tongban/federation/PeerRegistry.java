@@ -22,7 +22,8 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * 对端登记: which other provinces' platforms this hub federates with and the anchor each is
  * trusted by. Registering a peer or changing its anchor, address, status or resources is a
- * platform administrator's act, kept in the change history and the ledger.
+ * platform administrator's act, kept in the change history and the ledger; once committed, the
+ * peer's route follows it (PeerChanged), whoever registered it — the API or the demo.
  */
 @Service
 public class PeerRegistry {
@@ -45,6 +46,9 @@ public class PeerRegistry {
         this.events = events;
         this.ownProvince = properties.province();
     }
+
+    /** A peer was registered or changed. */
+    record PeerChanged(Peer peer) {}
 
     /** A peer as an administrator registers or changes it. */
     public record PeerRequest(
@@ -73,6 +77,7 @@ public class PeerRegistry {
         Peer peer = peerOf(request, now, now, actor);
         store.insertPeer(peer);
         changes.record(actor.name(), "peer", peer.province(), "registered", null, summary(peer), request.reason());
+        events.publishEvent(new PeerChanged(peer));
         return peer;
     }
 
@@ -87,6 +92,7 @@ public class PeerRegistry {
         store.updatePeer(after);
         String action = before.fingerprint().equals(after.fingerprint()) ? "changed" : "anchor-changed";
         changes.record(actor.name(), "peer", province, action, summary(before), summary(after), request.reason());
+        events.publishEvent(new PeerChanged(after));
         return after;
     }
 

@@ -117,7 +117,9 @@ final class Hub {
                     jar.toString(),
                     "--server.port=" + port,
                     "--tongban.calendar.start-at=" + CLOCK_START,
-                    "--tongban.demo.enabled=true"));
+                    "--tongban.demo.enabled=true",
+                    // Not the two-province demo: no peer registered from whatever answers on 8081.
+                    "--tongban.demo.peering=false"));
             command.addAll(settings);
             Process process = new ProcessBuilder(command)
                     .directory(work.toFile())

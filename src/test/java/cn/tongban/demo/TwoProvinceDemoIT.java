@@ -1,0 +1,243 @@
+package cn.tongban.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import cn.tongban.TongbanApplication;
+import cn.tongban.support.Api;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The two demo provinces in one JVM, as two hubs started from the same application with only
+ * {@code tongban.demo.province} (and the test's ports and directories) set: each registers the
+ * other as its peer, imports the other's directory, and files its cross-province demand, which
+ * the provider's side decides at once (unconditional fields) under one agreement id on both sides.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TwoProvinceDemoIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final String HUNAN_NOTARY = "11430100445509870F";
+    private static final String GUANGDONG_POLICE = "11440000006951234C";
+    private static final String GUANGDONG_DIPLOMAS = "GD-JY-XL-0001";
+    private static final String HUNAN_PERMITS = "GA-HJ-0002";
+
+    private final String serverUrl = System.getenv("TONGBAN_TEST_DB_URL");
+    private final String tag = UUID.randomUUID().toString().substring(0, 8);
+    private Province hunan;
+    private Province guangdong;
+
+    /** One demo hub. */
+    private final class Province {
+        final String name;
+        final int port;
+        final int peerPort;
+        final Path root;
+        final String database;
+        ConfigurableApplicationContext context;
+
+        Province(String name, int port, int peerPort) {
+            this.name = name;
+            this.port = port;
+            this.peerPort = peerPort;
+            this.root = Path.of("target", "two-provinces", tag, name);
+            this.database = serverUrl == null ? null : "tongban_demo_" + name + "_" + tag;
+        }
+
+        void start() {
+            Map<String, Object> props = new LinkedHashMap<>(itProperties());
+            props.put("tongban.demo.province", name);
+            props.put("tongban.demo.peering", "true");
+            props.put("tongban.demo.peering-period-ms", "500");
+            props.put("tongban.demo.peer-url", "http://127.0.0.1:" + peerPort);
+            props.put("server.port", String.valueOf(port));
+            props.put("tongban.federation.send-period-ms", "100");
+            props.put("tongban.federation.retry-base", "100ms");
+            props.put("tongban.federation.retry-max", "500ms");
+            props.put("tongban.signing.key-dir", root.resolve("keys").toString());
+            props.put("tongban.database.embedded.data-dir", root.resolve("pg").toString());
+            if (database != null) {
+                admin("create database " + database);
+                props.put("spring.datasource.url", serverUrl.replaceFirst("/[^/?]+(\\?.*)?$", "/" + database));
+            }
+            // As command-line arguments, as a user would give them: they outrank every default.
+            String[] args = props.entrySet().stream()
+                    .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                    .toArray(String[]::new);
+            context = new SpringApplicationBuilder(TongbanApplication.class).run(args);
+        }
+
+        Api api(String user) {
+            return Api.at(port).as(user);
+        }
+
+        String setting(String key) {
+            return context.getEnvironment().getProperty(key);
+        }
+
+        JsonNode agreements(String demander, String resource) {
+            return api("auditor")
+                    .get("/api/catalog/agreements?demander=" + demander + "&resource=" + resource)
+                    .json();
+        }
+
+        void stop() {
+            if (context != null) {
+                context.close();
+            }
+            if (database != null) {
+                admin("drop database if exists " + database + " with (force)");
+            }
+        }
+    }
+
+    @BeforeAll
+    void start() throws IOException {
+        int hunanPort = freePort();
+        int guangdongPort = freePort();
+        hunan = new Province("hunan", hunanPort, guangdongPort);
+        guangdong = new Province("guangdong", guangdongPort, hunanPort);
+        hunan.start();
+        guangdong.start();
+    }
+
+    @AfterAll
+    void stop() {
+        for (Province province : new Province[] {hunan, guangdong}) {
+            if (province != null) {
+                province.stop();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void s01_eachProvinceTakesItsDefaults_butAnExplicitSettingWins() {
+        assertThat(hunan.setting("tongban.federation.province")).isEqualTo("430000");
+        assertThat(guangdong.setting("tongban.federation.province")).isEqualTo("440000");
+        assertThat(guangdong.setting("tongban.federation.name")).isEqualTo("广东省政务数据共享交换平台");
+        assertThat(guangdong.setting("tongban.signing.key-dir"))
+                .as("the test's key directory, not Guangdong's default data/guangdong/keys")
+                .isEqualTo(guangdong.root.resolve("keys").toString());
+        assertThat(guangdong
+                        .api("gd-jy-admin")
+                        .get("/api/catalog/resources/" + GUANGDONG_DIPLOMAS)
+                        .status())
+                .isEqualTo(200);
+        assertThat(guangdong.api("ops").get("/api/federation/peers").status())
+                .as("the platform logins exist on both hubs")
+                .isEqualTo(200);
+    }
+
+    @Test
+    @Order(2)
+    void s02_thePeersRegisterEachOther_andEachDirectoryIsImported() {
+        JsonNode atHunan = await().atMost(PATIENCE)
+                .until(() -> hunan.api("ops").get("/api/federation/peers").json(), peers -> connected(peers, "440000"));
+        assertThat(atHunan.get(0).get("inboundResources").toString()).contains(GUANGDONG_DIPLOMAS);
+        await().atMost(PATIENCE)
+                .until(
+                        () -> guangdong.api("ops").get("/api/federation/peers").json(),
+                        peers -> connected(peers, "430000"));
+
+        JsonNode diplomas = await().atMost(PATIENCE)
+                .until(
+                        () -> hunan.api("admin").get("/api/catalog/resources/" + GUANGDONG_DIPLOMAS),
+                        reply -> reply.status() == 200)
+                .json();
+        assertThat(diplomas.get("providerUscc").asString()).isEqualTo("11440000006940567T");
+        assertThat(await().atMost(PATIENCE)
+                        .until(
+                                () -> guangdong
+                                        .api("admin")
+                                        .get("/api/catalog/resources/" + HUNAN_PERMITS)
+                                        .status(),
+                                status -> status == 200))
+                .isEqualTo(200);
+    }
+
+    @Test
+    @Order(3)
+    void s03_theCrossProvinceDemandsHaveTheSameAgreementOnBothSides() {
+        assertSameAgreement(HUNAN_NOTARY, GUANGDONG_DIPLOMAS);
+        assertSameAgreement(GUANGDONG_POLICE, HUNAN_PERMITS);
+    }
+
+    /** Granted at once (unconditional fields only), under one id at the provider's and the demander's hub. */
+    private void assertSameAgreement(String demander, String resource) {
+        JsonNode atDemander = await().atMost(PATIENCE)
+                .until(() -> demanderOf(resource).agreements(demander, resource), list -> list.size() == 1);
+        JsonNode atProvider = providerOf(resource).agreements(demander, resource);
+        assertThat(atProvider).as("at the provider's hub").hasSize(1);
+        assertThat(atDemander.get(0).get("id").asString())
+                .isEqualTo(atProvider.get(0).get("id").asString());
+        assertThat(atDemander.get(0).get("status").asString()).isEqualTo("ACTIVE");
+        assertThat(atProvider.get(0).get("status").asString()).isEqualTo("ACTIVE");
+    }
+
+    private Province providerOf(String resource) {
+        return resource.equals(GUANGDONG_DIPLOMAS) ? guangdong : hunan;
+    }
+
+    private Province demanderOf(String resource) {
+        return resource.equals(GUANGDONG_DIPLOMAS) ? hunan : guangdong;
+    }
+
+    private static boolean connected(JsonNode peers, String province) {
+        return peers.size() == 1
+                && peers.get(0).get("province").asString().equals(province)
+                && peers.get(0).get("status").asString().equals("CONNECTED");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static Map<String, Object> itProperties() {
+        Properties p = new Properties();
+        try (InputStream in = TwoProvinceDemoIT.class.getResourceAsStream("/it.properties")) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, Object> map = new LinkedHashMap<>();
+        p.forEach((k, v) -> map.put((String) k, v));
+        return map;
+    }
+
+    private void admin(String sql) {
+        String user = System.getenv().getOrDefault("TONGBAN_TEST_DB_USER", "postgres");
+        String password = System.getenv().getOrDefault("TONGBAN_TEST_DB_PASSWORD", "");
+        try (Connection c = DriverManager.getConnection(serverUrl, user, password);
+                Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+}
