@@ -54,7 +54,9 @@ create table federation_message (
     content_digest   char(64) not null,
     digest           char(64),
     body             bytea not null,
-    body_key_id      text not null,
+        body_key_id      text not null,
+    -- The sender's signature header over exactly those bytes: what proves who sent them.
+    signature        text,
     status           text not null,
     attempts         int not null default 0,
     next_attempt_at  timestamptz,

@@ -142,8 +142,12 @@ class DemandForwarding implements RemoteSupply, MessageHandler {
 
     /** On the provider's side: the remote demander, its peer endpoint, the demand filed here, the first decision sent back. */
     private void fileForPeer(InboundMessage message, ForwardedDemand d) {
-        if (homeOf(d.resourceCode()).isPresent()) {
-            throw new PeerFault(PeerFault.Fault.SENDER, "resource", "the resource is not this platform's own");
+        if (!d.resourceCode().equals(message.resourceCode())
+                || homeOf(d.resourceCode()).isPresent()) {
+            throw new PeerFault(
+                    PeerFault.Fault.SENDER,
+                    "resource",
+                    "the demand is for another resource than this platform's own it names");
         }
         Peer peer = store.peer(message.senderProvince()).orElseThrow();
         if (!d.requesterRegion().startsWith(message.senderProvince().substring(0, 2))) {
@@ -154,7 +158,7 @@ class DemandForwarding implements RemoteSupply, MessageHandler {
                 new PlatformDirectory.DirectoryParticipant(
                         d.requesterUscc(), d.requesterName(), d.requesterKind(), d.requesterRegion()),
                 clock.instant());
-        ensurePeerEndpoint(d.requesterUscc(), peer.province());
+        ensurePeerEndpoint(d.requesterUscc(), peer.province(), d.resourceCode());
         DemandList.Filed filed = demands.file(
                 new DemandList.DemandRequest(
                         d.requesterUscc(),
@@ -178,14 +182,17 @@ class DemandForwarding implements RemoteSupply, MessageHandler {
         sendDecision(filed.agreement(), peer.province(), d.demandId());
     }
 
-    private void ensurePeerEndpoint(String uscc, String province) {
+    /** One peer endpoint per remote demander and resource: a delivery pass then carries one resource's records. */
+    private void ensurePeerEndpoint(String uscc, String province, String resourceCode) {
         boolean present = participants.endpoints(uscc).stream()
-                .anyMatch(e -> e.kind() == EndpointKind.PEER_PLATFORM && province.equals(e.address()));
+                .anyMatch(e -> e.kind() == EndpointKind.PEER_PLATFORM
+                        && province.equals(e.address())
+                        && resourceCode.equals(e.resourceCode()));
         if (!present) {
             participants.addEndpoint(
                     uscc,
                     new ParticipantRegistry.EndpointRequest(
-                            EndpointKind.Direction.DEMAND, EndpointKind.PEER_PLATFORM, province, null, null),
+                            EndpointKind.Direction.DEMAND, EndpointKind.PEER_PLATFORM, province, resourceCode, null),
                     FEDERATION);
         }
     }
@@ -193,7 +200,26 @@ class DemandForwarding implements RemoteSupply, MessageHandler {
     /** On the demander's side: the agreement as the provider's platform decided it, under the same id. */
     private void recordDecision(InboundMessage message, Decision decision) {
         Agreement agreement = decision.agreement();
+        if (agreement == null || !agreement.id().equals(message.agreementId())) {
+            throw new PeerFault(
+                    PeerFault.Fault.SENDER, "agreement", "the decision names another agreement than its message");
+        }
         Demand demand = demands.get(decision.demandId(), FEDERATION);
+        // The id must be new here, or the one this demand already holds from the same peer: a
+        // peer never rewrites another agreement it happens to know the id of.
+        boolean ours = agreements
+                .find(agreement.id())
+                .map(a -> a.demandId().equals(demand.id())
+                        && store.spanning(agreement.id())
+                                .filter(s -> s.side().equals("DEMAND")
+                                        && s.province().trim().equals(message.senderProvince()))
+                                .isPresent())
+                .orElse(true);
+        boolean fieldsAsked =
+                agreement.fields().stream().allMatch(f -> demand.fields().contains(f.name()));
+        if (!ours || !fieldsAsked) {
+            throw new PeerFault(PeerFault.Fault.SENDER, "agreement", "the decision does not answer this demand");
+        }
         if (demand.status() != Demand.Status.FORWARDED
                 || !homeOf(demand.resourceCode()).orElse("").equals(message.senderProvince())
                 || !agreement.resourceCode().equals(demand.resourceCode())

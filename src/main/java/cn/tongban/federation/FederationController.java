@@ -56,7 +56,7 @@ class FederationController {
     @GetMapping(path = FederationWire.DIRECTORY_PATH)
     ResponseEntity<byte[]> directory(HttpServletRequest request) {
         String base = request.getScheme() + "://" + request.getServerName() + ":" + request.getServerPort();
-        PlatformDirectory.Signed signed = directory.publish(base);
+        PlatformDirectory.Signed signed = directory.current(base);
         return ResponseEntity.ok()
                 .contentType(MediaType.APPLICATION_JSON)
                 .header(FederationWire.SIGNATURE_HEADER, signed.signature())

@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.JacksonException;
@@ -41,6 +42,9 @@ class FederationInbound {
 
     private static final Logger log = LoggerFactory.getLogger(FederationInbound.class);
     static final String IN = "IN";
+    private static final java.util.regex.Pattern NONCE = java.util.regex.Pattern.compile("^[A-Za-z0-9_-]{16,128}$");
+    private static final java.util.regex.Pattern CANONICAL_UUID =
+            java.util.regex.Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
 
     /** What goes back on the wire: status, JSON body and its signature header. */
     record Answer(int status, byte[] body, String signature, boolean duplicate) {}
@@ -94,11 +98,26 @@ class FederationInbound {
                 return repeat(before.get(), contentDigest);
             }
             checkTime(message);
-            return accept(peer, message, body, digest, contentDigest);
+            return accept(peer, message, body, signature, digest, contentDigest);
         } catch (PeerFault fault) {
             return refuse(message, digest, fault);
         } catch (ApiException e) {
-            return refuse(message, digest, new PeerFault(PeerFault.Fault.SENDER, ruleOf(e), e.getMessage()));
+            return refuse(message, digest, faultOf(e));
+        } catch (JacksonException | IllegalArgumentException | NullPointerException e) {
+            // A payload its handler could not read: the sender's message, not this platform.
+            return refuse(message, digest, sender("malformed", "the message's payload cannot be read for its type"));
+        } catch (DuplicateKeyException e) {
+            // The same message arrived twice at once: the first one's receipt answers both.
+            return store.message(UUID.fromString(message.messageId()), IN)
+                    .map(r -> new Answer(200, r.receipt(), r.receiptSignature(), true))
+                    .orElseGet(() -> refuse(null, digest, new PeerFault(PeerFault.Fault.PLATFORM, "busy", "retry")));
+        } catch (RuntimeException e) {
+            log.warn("federation message could not be handled: {}", e.getClass().getName());
+            return refuse(
+                    message,
+                    digest,
+                    new PeerFault(
+                            PeerFault.Fault.PLATFORM, "internal", "the platform could not handle it; retry later"));
         }
     }
 
@@ -118,6 +137,17 @@ class FederationInbound {
                 || m.timestamp() == null
                 || m.nonce() == null) {
             throw sender("malformed", "messageId, type, sender, timestamp and nonce are required");
+        }
+        if (!NONCE.matcher(m.nonce()).matches()) {
+            throw sender("malformed", "the nonce is 16 to 128 characters of A-Z a-z 0-9 - _");
+        }
+        if (m.type().needsResource() && m.resource() == null) {
+            throw sender("malformed", "a " + m.type() + " message names its resource");
+        }
+        if (!CANONICAL_UUID.matcher(m.messageId()).matches()
+                || (m.agreement() != null
+                        && !CANONICAL_UUID.matcher(m.agreement()).matches())) {
+            throw sender("malformed", "messageId and agreement are UUIDs in lower-case canonical form");
         }
         try {
             UUID.fromString(m.messageId());
@@ -183,7 +213,8 @@ class FederationInbound {
         return new Answer(200, before.receipt(), before.receiptSignature(), true);
     }
 
-    private Answer accept(Peer peer, WireMessage m, byte[] body, String digest, String contentDigest) {
+    private Answer accept(
+            Peer peer, WireMessage m, byte[] body, String signature, String digest, String contentDigest) {
         return transaction.execute(status -> {
             if (!store.spendNonce(peer.province(), m.nonce(), FederationWire.WIRE_CLOCK.instant())) {
                 throw sender("replay", "the nonce was used before");
@@ -214,6 +245,7 @@ class FederationInbound {
                     digest,
                     cipher.encrypt(body),
                     cipher.keyId(),
+                    signature,
                     "RECEIVED",
                     1,
                     null,
@@ -244,11 +276,15 @@ class FederationInbound {
         return handler.handle(m);
     }
 
-    /** A peer asks about our resources (demands, queries, verifications) or sends its own (records, decisions). */
+    /**
+     * A peer sends its own resources' records and decisions (what we take in), and asks about ours
+     * (demands, queries, verifications: what we open to it) — never the other way round.
+     */
     private static boolean allowed(Peer peer, InboundMessage m) {
         return switch (m.type()) {
             case RECORDS, DECISION -> peer.maySend(m.resourceCode());
-            default -> peer.mayReceive(m.resourceCode()) || peer.maySend(m.resourceCode());
+            case DEMAND, QUERY, VERIFICATION -> peer.mayReceive(m.resourceCode());
+            default -> true;
         };
     }
 
@@ -281,7 +317,7 @@ class FederationInbound {
             case "signature", "unknown-peer", "certificate-expired" -> 401;
             case "peer-revoked", "resource", "agreement", "purpose", "consent", "forbidden" -> 403;
             case "replay", "duplicate-id" -> 409;
-            case "suspended" -> 503;
+            case "suspended", "internal", "unavailable", "busy" -> 503;
             default -> fault.fault() == PeerFault.Fault.SENDER ? 400 : 502;
         };
         String messageId = m == null ? null : m.messageId();
@@ -322,13 +358,19 @@ class FederationInbound {
         return new Answer(status, body, FederationWire.sign(keys.current(), body), false);
     }
 
-    private static String ruleOf(ApiException e) {
-        if (e.status().value() == 403) {
-            return "forbidden";
+    /** A module's refusal: the sender's fault for a 4xx (never retried as is), this platform's otherwise. */
+    private static PeerFault faultOf(ApiException e) {
+        if (e.status().is5xxServerError()) {
+            return new PeerFault(
+                    PeerFault.Fault.PLATFORM, "unavailable", "the platform could not act on it; retry later");
         }
-        return e.problems().isEmpty()
-                ? "invalid"
-                : e.problems().get(0).field() + ":" + e.problems().get(0).rule();
+        String rule = e.status().value() == 403
+                ? "forbidden"
+                : e.problems().isEmpty()
+                        ? "invalid"
+                        : e.problems().get(0).field() + ":"
+                                + e.problems().get(0).rule();
+        return new PeerFault(PeerFault.Fault.SENDER, rule, e.getMessage());
     }
 
     private static PeerFault sender(String code, String message) {

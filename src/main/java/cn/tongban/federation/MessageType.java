@@ -25,6 +25,11 @@ public enum MessageType {
         this.request = request;
     }
 
+    /** Whether the message is about one resource, which it must then name (and the peer must allow). */
+    public boolean needsResource() {
+        return this == DEMAND || this == DECISION || this == RECORDS || this == QUERY || this == VERIFICATION;
+    }
+
     /** Whether the sender waits for a signed response (bound to the request's digest) besides the receipt. */
     public boolean isRequest() {
         return request;

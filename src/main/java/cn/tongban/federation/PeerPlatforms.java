@@ -41,6 +41,13 @@ class PeerPlatforms implements PeerMessaging {
     private static final Logger log = LoggerFactory.getLogger(PeerPlatforms.class);
     static final String OUT = "OUT";
     private static final Duration LEASE = Duration.ofMinutes(1);
+    /**
+     * Refusals that an administrator's fix or a fresh attempt can cure — trust not yet set up or
+     * re-pinned after an anchor change, a clock out of step, a nonce clash — so the message waits
+     * and retries like one to a peer that is down; every other refusal of the sender's is final.
+     */
+    static final java.util.Set<String> RETRYABLE =
+            java.util.Set.of("signature", "unknown-peer", "peer-revoked", "certificate-expired", "timestamp", "replay");
 
     private final FederationStore store;
     private final HubKeys keys;
@@ -101,6 +108,7 @@ class PeerPlatforms implements PeerMessaging {
                 null,
                 cipher.encrypt(json.writeValueAsBytes(wire)),
                 cipher.keyId(),
+                null,
                 "QUEUED",
                 0,
                 now,
@@ -142,19 +150,26 @@ class PeerPlatforms implements PeerMessaging {
     private Sent exchangeNow(Peer peer, WireMessage wire, Duration timeout) {
         byte[] body = json.writeValueAsBytes(wire);
         String digest = FederationWire.digest(body);
+        String signature = FederationWire.sign(keys.current(), body);
         PeerClient.Answer answer;
         try {
-            answer = client.post(peer.messagesUrl(), body, FederationWire.sign(keys.current(), body), timeout);
+            answer = client.post(peer.messagesUrl(), body, signature, timeout);
         } catch (IOException e) {
             throw new PeerFault(PeerFault.Fault.PLATFORM, "unreachable", "the peer platform did not answer");
         }
         WireReceipt receipt = receiptOf(peer, wire, digest, answer);
-        transaction.executeWithoutResult(s -> recordAsked(peer, wire, body, digest, answer, receipt));
+        transaction.executeWithoutResult(s -> recordAsked(peer, wire, body, signature, digest, answer, receipt));
         return new Sent(digest, receipt);
     }
 
     private void recordAsked(
-            Peer peer, WireMessage wire, byte[] body, String digest, PeerClient.Answer answer, WireReceipt receipt) {
+            Peer peer,
+            WireMessage wire,
+            byte[] body,
+            String signature,
+            String digest,
+            PeerClient.Answer answer,
+            WireReceipt receipt) {
         Instant now = clock.instant();
         String receiptDigest = FederationWire.digest(answer.body());
         store.insertMessage(new MessageRow(
@@ -167,6 +182,7 @@ class PeerPlatforms implements PeerMessaging {
                 digest,
                 cipher.encrypt(body),
                 cipher.keyId(),
+                signature,
                 "RECEIPTED",
                 1,
                 null,
@@ -202,14 +218,21 @@ class PeerPlatforms implements PeerMessaging {
         WireMessage wire = stamped(json.readValue(cipher.decrypt(row.bodyKeyId(), row.body()), WireMessage.class));
         byte[] body = json.writeValueAsBytes(wire);
         String digest = FederationWire.digest(body);
+        String signature = FederationWire.sign(keys.current(), body);
         try {
-            PeerClient.Answer answer =
-                    client.post(peer.messagesUrl(), body, FederationWire.sign(keys.current(), body), null);
+            PeerClient.Answer answer = client.post(peer.messagesUrl(), body, signature, null);
             WireReceipt receipt = receiptOf(peer, wire, digest, answer);
             String receiptDigest = FederationWire.digest(answer.body());
             transaction.executeWithoutResult(s -> {
                 store.markReceipted(
-                        row.messageId(), digest, answer.body(), receiptDigest, answer.signature(), clock.instant());
+                        row.messageId(),
+                        cipher.encrypt(body),
+                        signature,
+                        digest,
+                        answer.body(),
+                        receiptDigest,
+                        answer.signature(),
+                        clock.instant());
                 audit("FEDERATION_SENT", wire, peer.province(), receipt.status(), digest, receiptDigest, null);
             });
             return true;
@@ -228,7 +251,8 @@ class PeerPlatforms implements PeerMessaging {
     /** A refusal by the sender's fault will not change on retry: it is dead at once; others back off. */
     private void failed(Peer peer, MessageRow row, WireMessage wire, PeerFault fault) {
         int attempts = row.attempts() + 1;
-        boolean dead = fault.fault() == PeerFault.Fault.SENDER || attempts >= properties.maxAttempts();
+        boolean dead = (fault.fault() == PeerFault.Fault.SENDER && !RETRYABLE.contains(fault.code()))
+                || attempts >= properties.maxAttempts();
         Instant now = clock.instant();
         long backoff = Math.min(
                 properties.retryMax().toMillis(),
@@ -256,11 +280,22 @@ class PeerPlatforms implements PeerMessaging {
         try {
             if (answer.status() != 200) {
                 WireError error = json.readValue(answer.body(), WireError.class);
+                // Only an error about these very bytes counts: a replayed old error is no answer.
+                if (!digest.equals(error.messageDigest())
+                        || (error.messageId() != null && !error.messageId().equals(wire.messageId()))
+                        || !peer.province().equals(error.issuer())) {
+                    throw new PeerFault(
+                            PeerFault.Fault.PLATFORM, "answer", "the peer's error is not about this message");
+                }
                 throw new PeerFault(faultOf(error.fault()), error.code(), error.detail());
             }
             WireReceipt receipt = json.readValue(answer.body(), WireReceipt.class);
-            if (!wire.messageId().equals(receipt.receiptFor())
+            // A repeat's receipt names the first attempt's bytes; its content must be this message's.
+            if (!FederationWire.PROTOCOL.equals(receipt.protocol())
+                    || !wire.messageId().equals(receipt.receiptFor())
                     || !peer.province().equals(receipt.issuer())
+                    || !properties.province().equals(receipt.sender())
+                    || !"ACCEPTED".equals(receipt.status())
                     || !FederationWire.contentDigest(wire).equals(receipt.contentDigest())) {
                 throw new PeerFault(PeerFault.Fault.PLATFORM, "receipt", "the receipt is not for this message");
             }

@@ -113,6 +113,7 @@ class PeerRecords implements PeerTransport, MessageHandler {
                 digest,
                 cipher.encrypt(call.body()),
                 cipher.keyId(),
+                call.signature(),
                 "RECEIPTED",
                 1,
                 null,
@@ -146,7 +147,9 @@ class PeerRecords implements PeerTransport, MessageHandler {
             throw new PeerFault(PeerFault.Fault.SENDER, "malformed", "a RECORDS message carries at least one envelope");
         }
         PublicKey anchor = HubKeys.readCertificate(peer.certificatePem()).getPublicKey();
-        String resource = payload.records().get(0).envelope().resourceCode();
+        // One resource per message (a peer endpoint serves one resource), the one the message names and the peer may
+        // send.
+        String resource = message.resourceCode();
         for (int i = 0; i < payload.records().size(); i++) {
             check(peer, anchor, resource, i, payload.records().get(i).envelope());
         }

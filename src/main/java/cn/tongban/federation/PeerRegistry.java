@@ -33,6 +33,8 @@ public class PeerRegistry {
     private final Clock clock;
     private final ApplicationEventPublisher events;
     private final String ownProvince;
+    private static final org.bouncycastle.asn1.ASN1ObjectIdentifier SM2_CURVE =
+            new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.2.156.10197.1.301");
 
     PeerRegistry(
             FederationStore store,
@@ -116,6 +118,10 @@ public class PeerRegistry {
         if (request.province().equals(ownProvince)) {
             throw ApiException.invalid("province", "not-own-province", "this hub's own province is not a peer");
         }
+        if (!secureOrLoopback(request.baseUrl())) {
+            throw ApiException.invalid(
+                    "baseUrl", "https", "must be https:// (plain http only on the loopback interface)");
+        }
         X509Certificate certificate = certificate(request.certificatePem());
         return new Peer(
                 request.province(),
@@ -134,14 +140,33 @@ public class PeerRegistry {
     private static X509Certificate certificate(String pem) {
         try {
             X509Certificate certificate = HubKeys.readCertificate(pem);
-            if (!"EC".equals(certificate.getPublicKey().getAlgorithm())
-                    && !certificate.getPublicKey().getAlgorithm().startsWith("SM2")) {
-                throw ApiException.invalid("certificatePem", "sm2-certificate", "must be an SM2 certificate");
+            // The curve as the certificate names it: any other EC key would fail every signature later.
+            var algorithm = org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(
+                            certificate.getPublicKey().getEncoded())
+                    .getAlgorithm();
+            if (!SM2_CURVE.equals(algorithm.getParameters())) {
+                throw ApiException.invalid(
+                        "certificatePem", "sm2-certificate", "must be an SM2 (sm2p256v1) certificate");
             }
             return certificate;
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | IllegalArgumentException e) {
             throw ApiException.invalid("certificatePem", "pem-certificate", "must be one PEM X.509 certificate");
         }
+    }
+
+    /** Platforms talk over TLS; plain HTTP only to this machine itself (tests, the two-province demo). */
+    static boolean secureOrLoopback(String url) {
+        java.net.URI uri;
+        try {
+            uri = java.net.URI.create(url);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        String host = uri.getHost() == null ? "" : uri.getHost();
+        return "https".equals(uri.getScheme())
+                || host.equals("127.0.0.1")
+                || host.equals("localhost")
+                || host.equals("[::1]");
     }
 
     private static void requireAdmin(Actor actor) {

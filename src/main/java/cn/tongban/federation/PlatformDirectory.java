@@ -103,6 +103,36 @@ public class PlatformDirectory {
         this.properties = properties;
     }
 
+    /** The last directory served, for whom and when: anonymous GETs do not each cost an SM2 signature. */
+    private record Served(String base, Signed signed, Instant at) {}
+
+    private static final java.time.Duration SERVED_FOR = java.time.Duration.ofSeconds(60);
+    private volatile Served served;
+
+    /** The directory, signed at most once a minute and again at once after any catalog change. */
+    public Signed current(String baseUrl) {
+        Served last = served;
+        Instant now = FederationWire.WIRE_CLOCK.instant();
+        if (last != null
+                && last.base().equals(baseUrl)
+                && last.at().plus(SERVED_FOR).isAfter(now)) {
+            return last.signed();
+        }
+        Signed signed = publish(baseUrl);
+        served = new Served(baseUrl, signed, now);
+        return signed;
+    }
+
+    @org.springframework.context.event.EventListener
+    void on(cn.tongban.history.ChangeLog.ChangeRecorded change) {
+        served = null;
+    }
+
+    @org.springframework.context.event.EventListener
+    void on(cn.tongban.signing.HubKeyEvents.HubKeyRotated rotated) {
+        served = null;
+    }
+
     /** This hub's directory now: its own participants and resources, never what it imported. */
     public Signed publish(String baseUrl) {
         Instant now = FederationWire.WIRE_CLOCK.instant();
@@ -195,20 +225,46 @@ public class PlatformDirectory {
         } catch (JacksonException e) {
             throw new DirectoryProblem("malformed: the directory cannot be read");
         }
+        if (!FederationWire.PROTOCOL.equals(directory.protocol())) {
+            throw new DirectoryProblem("malformed: the directory's protocol is not " + FederationWire.PROTOCOL);
+        }
         if (directory.platform() == null
                 || !peer.province().equals(directory.platform().province())) {
             throw new DirectoryProblem("province: the directory is another platform's");
         }
-        if (directory.expiresAt() == null
-                || !Instant.parse(directory.expiresAt()).isAfter(now)) {
+        if (!peer.fingerprint().equals(fingerprintOf(directory.platform().certificatePem()))) {
+            throw new DirectoryProblem("anchor: the directory names another certificate than the pinned anchor");
+        }
+        Instant issued;
+        Instant expires;
+        try {
+            issued = Instant.parse(directory.issuedAt());
+            expires = Instant.parse(directory.expiresAt());
+        } catch (RuntimeException e) {
+            throw new DirectoryProblem("malformed: issuedAt and expiresAt are ISO-8601 instants");
+        }
+        if (issued.isAfter(now.plus(properties.replayWindow()))) {
+            throw new DirectoryProblem("malformed: the directory is issued in the future");
+        }
+        if (!expires.isAfter(now)) {
             throw new DirectoryProblem("expired: the directory's validity has ended");
         }
         return directory;
     }
 
+    private static String fingerprintOf(String pem) {
+        try {
+            return HubKeys.keyIdOf(HubKeys.readCertificate(pem));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     private void importFrom(Peer peer, Directory directory, Instant now) {
-        for (DirectoryResource offered : directory.resources()) {
-            if (!peer.maySend(offered.code())) {
+        List<DirectoryParticipant> offeredBy = directory.participants() == null ? List.of() : directory.participants();
+        for (DirectoryResource offered :
+                directory.resources() == null ? List.<DirectoryResource>of() : directory.resources()) {
+            if (offered == null || offered.code() == null || !peer.maySend(offered.code())) {
                 continue;
             }
             Optional<String> home = store.provinceOfResource(offered.code());
@@ -221,10 +277,21 @@ public class PlatformDirectory {
                         offered.code());
                 continue;
             }
-            directory.participants().stream()
-                    .filter(p -> p.uscc().equals(offered.providerUscc()))
-                    .findFirst()
-                    .ifPresent(p -> ensureParticipant(peer, p, now));
+            Optional<DirectoryParticipant> provider = offeredBy.stream()
+                    .filter(p -> p != null && p.uscc() != null && p.uscc().equals(offered.providerUscc()))
+                    .findFirst();
+            try {
+                ensureParticipant(
+                        peer,
+                        provider.orElseThrow(() -> new PeerFault(
+                                PeerFault.Fault.SENDER,
+                                "requester",
+                                "the directory does not list the resource's provider")),
+                        now);
+            } catch (PeerFault e) {
+                log.info("peer {} offers resource {}, not imported: {}", peer.province(), offered.code(), e.code());
+                continue;
+            }
             if (home.isEmpty()) {
                 supplyList.publish(request(offered), FEDERATION);
                 registry.register(peerSubject(peer, offered), offered.schema().toString(), FEDERATION);
@@ -238,7 +305,20 @@ public class PlatformDirectory {
         return "peer." + peer.province() + "." + offered.schemaSubject();
     }
 
+    /**
+     * A peer's organisation as a participant here, marked the peer's. An organisation registered
+     * here and not already the peer's is never taken over: its agreements and endpoints are ours.
+     */
     void ensureParticipant(Peer peer, DirectoryParticipant p, Instant now) {
+        Optional<String> home = store.provinceOfParticipant(p.uscc());
+        if (participants.exists(p.uscc()) && !home.map(peer.province()::equals).orElse(false)) {
+            throw new PeerFault(
+                    PeerFault.Fault.SENDER, "requester", "the organisation is registered here, not at the sender");
+        }
+        if (!p.regionCode().startsWith(peer.province().substring(0, 2))) {
+            throw new PeerFault(
+                    PeerFault.Fault.SENDER, "requester", "the organisation is not in the sender's province");
+        }
         if (!participants.exists(p.uscc())) {
             participants.register(
                     new ParticipantRegistry.ParticipantRequest(

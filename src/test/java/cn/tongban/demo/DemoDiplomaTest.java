@@ -22,8 +22,16 @@ class DemoDiplomaTest {
     void theDocumentedDemoDiplomaIsTheOneTheSimulatedSupplierInvents() throws Exception {
         Schema schema = new Schema.Parser().parse(new File("schemas/education/degree-record.avsc"));
         String key = "430102199003070012";
+        SyntheticRecords.Places hunan = tools.jackson.databind.json.JsonMapper.builder()
+                .build()
+                .treeToValue(
+                        tools.jackson.databind.json.JsonMapper.builder()
+                                .build()
+                                .readTree(new File("config/demo/province.json"))
+                                .get("places"),
+                        SyntheticRecords.Places.class);
         Map<String, Object> record =
-                SyntheticRecords.record(schema, new SplittableRandom(key.hashCode()), LocalDate.of(2026, 5, 20));
+                SyntheticRecords.record(schema, new SplittableRandom(key.hashCode()), LocalDate.of(2026, 5, 20), hunan);
         assertThat(record)
                 .containsEntry("certificateNo", "CE828487")
                 .containsEntry("school", "湖南师范大学")

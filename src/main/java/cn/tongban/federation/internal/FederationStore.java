@@ -214,6 +214,7 @@ public class FederationStore {
             String digest,
             byte[] body,
             String bodyKeyId,
+            String signature,
             String status,
             int attempts,
             Instant nextAttemptAt,
@@ -228,9 +229,9 @@ public class FederationStore {
     public void insertMessage(MessageRow m) {
         jdbc.sql("""
                 insert into federation_message (message_id, direction, peer, type, conversation_id, content_digest, digest,
-                    body, body_key_id, status, attempts, next_attempt_at, last_error, receipt, receipt_digest,
+                    body, body_key_id, signature, status, attempts, next_attempt_at, last_error, receipt, receipt_digest,
                     receipt_signature, created_at, sent_at, receipted_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(
                         m.messageId(),
                         m.direction(),
@@ -241,6 +242,7 @@ public class FederationStore {
                         m.digest(),
                         m.body(),
                         m.bodyKeyId(),
+                        m.signature(),
                         m.status(),
                         m.attempts(),
                         ts(m.nextAttemptAt()),
@@ -266,30 +268,49 @@ public class FederationStore {
      * another pass or instance does not send them at the same time.
      */
     public List<MessageRow> claimDue(String peer, Instant now, int limit, Instant leaseUntil) {
-        return jdbc
-                .sql("""
-                update federation_message m set next_attempt_at = ?
-                where (m.message_id, m.direction) in (
-                    select message_id, direction from federation_message
-                    where direction = 'OUT' and peer = ? and status in ('QUEUED', 'FAILED') and next_attempt_at <= ?
-                    order by created_at limit ? for update skip locked)
-                returning m.*""")
-                .params(ts(leaseUntil), peer, ts(now), limit)
+        // Oldest first and in order: a message backing off holds back the ones after it, so a
+        // peer never sees a later message (a case's status) before an earlier one (the case).
+        List<MessageRow> head = jdbc.sql("""
+                select * from federation_message
+                where direction = 'OUT' and peer = ? and status in ('QUEUED', 'FAILED')
+                order by created_at limit ? for update skip locked""")
+                .params(peer, limit)
                 .query(FederationStore::messageOf)
-                .list()
-                .stream()
-                .sorted(java.util.Comparator.comparing(MessageRow::createdAt))
-                .toList();
+                .list();
+        List<MessageRow> due = new java.util.ArrayList<>();
+        for (MessageRow row : head) {
+            if (row.nextAttemptAt() != null && row.nextAttemptAt().isAfter(now)) {
+                break;
+            }
+            due.add(row);
+        }
+        if (!due.isEmpty()) {
+            jdbc.sql(
+                            "update federation_message set next_attempt_at = ? where direction = 'OUT' and message_id = any(?)")
+                    .params(
+                            ts(leaseUntil),
+                            due.stream().map(MessageRow::messageId).toArray(UUID[]::new))
+                    .update();
+        }
+        return due;
     }
 
+    /** Sent and receipted: the exact signed bytes of the attempt the receipt answers are kept, with our signature. */
     public void markReceipted(
-            UUID id, String digest, byte[] receipt, String receiptDigest, String signature, Instant at) {
+            UUID id,
+            byte[] body,
+            String bodySignature,
+            String digest,
+            byte[] receipt,
+            String receiptDigest,
+            String signature,
+            Instant at) {
         jdbc.sql("""
-                update federation_message set status = 'RECEIPTED', digest = ?, receipt = ?, receipt_digest = ?,
+                update federation_message set status = 'RECEIPTED', body = ?, signature = ?, digest = ?, receipt = ?, receipt_digest = ?,
                     receipt_signature = ?, attempts = attempts + 1, sent_at = ?, receipted_at = ?, last_error = null,
                     next_attempt_at = null
                 where message_id = ? and direction = 'OUT'""")
-                .params(digest, receipt, receiptDigest, signature, ts(at), ts(at), id)
+                .params(body, bodySignature, digest, receipt, receiptDigest, signature, ts(at), ts(at), id)
                 .update();
     }
 
@@ -311,6 +332,7 @@ public class FederationStore {
                 rs.getString("digest"),
                 rs.getBytes("body"),
                 rs.getString("body_key_id"),
+                rs.getString("signature"),
                 rs.getString("status"),
                 rs.getInt("attempts"),
                 instant(rs, "next_attempt_at"),
