@@ -38,8 +38,16 @@ final class BenchHub {
 
     /** The hub in this JVM, sharing it (heap, collector, cores) with the load generator. */
     static BenchHub start(String... extraArgs) {
-        ConfigurableApplicationContext context =
-                SpringApplication.run(TongbanApplication.class, arguments("--server.port=0", extraArgs));
+        return startOn(defaultDb(), DEFAULT_KEY_DIR, extraArgs);
+    }
+
+    /**
+     * A hub in this JVM on its own database and key directory, so that two hubs (a federation) can
+     * run side by side, each a province of its own.
+     */
+    static BenchHub startOn(String db, String keyDir, String... extraArgs) {
+        ConfigurableApplicationContext context = SpringApplication.run(
+                TongbanApplication.class, arguments("--server.port=0", db, keyDir, extraArgs));
         return new BenchHub(
                 context, "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port"), null);
     }
@@ -66,7 +74,7 @@ final class BenchHub {
             command.addAll(List.of(jvm.split("\\s+")));
         }
         command.addAll(List.of("-jar", "target/tongban-hub.jar"));
-        command.addAll(List.of(arguments("--server.port=" + port, extraArgs)));
+        command.addAll(List.of(arguments("--server.port=" + port, defaultDb(), DEFAULT_KEY_DIR, extraArgs)));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(Path.of("target/bench-hub.log").toFile())
@@ -96,14 +104,20 @@ final class BenchHub {
         throw new IllegalStateException("the hub did not start in 2 minutes; see target/bench-hub.log");
     }
 
-    private static String[] arguments(String port, String... extraArgs) {
+    private static final String DEFAULT_KEY_DIR = "target/bench-keys";
+
+    private static String defaultDb() {
+        return System.getProperty("bench.db", "jdbc:postgresql://127.0.0.1:5432/tongban_bench");
+    }
+
+    private static String[] arguments(String port, String db, String keyDir, String... extraArgs) {
         String[] common = {
             port,
-            "--spring.datasource.url=" + System.getProperty("bench.db", "jdbc:postgresql://127.0.0.1:5432/tongban_bench"),
+            "--spring.datasource.url=" + db,
             "--spring.datasource.username=postgres",
             "--tongban.demo.enabled=false",
             "--tongban.security.admin-password=" + ADMIN_PASSWORD,
-            "--tongban.signing.key-dir=target/bench-keys",
+            "--tongban.signing.key-dir=" + keyDir,
             "--logging.level.root=WARN"
         };
         String[] args = new String[common.length + extraArgs.length];
@@ -118,8 +132,13 @@ final class BenchHub {
 
     /** Registers a department with an invented USCC and returns the USCC. */
     static String participant(ExchangeLoad.Client admin, Random random, String name) {
-        String uscc = SyntheticIdentifiers.uscc(random, "430100");
-        admin.call("POST", "/api/catalog/participants", Map.of("uscc", uscc, "name", name, "kind", "DEPARTMENT", "regionCode", "430100"));
+        return participant(admin, random, name, "430100");
+    }
+
+    /** A department in the region given (440100 for a Guangdong department on the Guangdong hub). */
+    static String participant(ExchangeLoad.Client admin, Random random, String name, String region) {
+        String uscc = SyntheticIdentifiers.uscc(random, region);
+        admin.call("POST", "/api/catalog/participants", Map.of("uscc", uscc, "name", name, "kind", "DEPARTMENT", "regionCode", region));
         return uscc;
     }
 

@@ -142,7 +142,7 @@ public final class ExchangeLoad {
     }
 
     /** Sends the batches from a pool of senders; returns how many records were accepted. */
-    private static long send(Client supplier, String code, String mode, int senders, List<String> bodies, boolean log)
+    static long send(Client supplier, String code, String mode, int senders, List<String> bodies, boolean log)
             throws Exception {
         AtomicLong accepted = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(senders);
@@ -202,7 +202,7 @@ public final class ExchangeLoad {
                 "mode", "BATCH", "validFrom", today.toString(), "validUntil", today.plusYears(1).toString()));
     }
 
-    private static Map<String, Object> resource(String code, String provider) {
+    static Map<String, Object> resource(String code, String provider) {
         String[] names = {"certificateNo", "name", "idNumber", "school", "major", "level", "graduationDate", "mobile"};
         List<Map<String, Object>> fields = new ArrayList<>();
         List<Map<String, Object>> catalogued = new ArrayList<>();
@@ -244,6 +244,10 @@ public final class ExchangeLoad {
             return send(method, path, JSON.writeValueAsString(body));
         }
 
+        JsonNode get(String path) {
+            return send("GET", path, null);
+        }
+
         JsonNode post(String path, String body) {
             return send("POST", path, body);
         }
@@ -255,7 +259,9 @@ public final class ExchangeLoad {
                                 .header("Content-Type", "application/json")
                                 .header("Authorization", "Basic " + Base64.getEncoder()
                                         .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)))
-                                .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                                .method(method, body == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 if (response.statusCode() / 100 != 2) {
