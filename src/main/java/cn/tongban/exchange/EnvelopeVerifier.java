@@ -40,11 +40,27 @@ public final class EnvelopeVerifier {
 
     /** Null when the envelope verifies with this key; otherwise what is wrong with it. */
     public static String problem(Envelope envelope, PublicKey hubKey) {
+        return problem(envelope, hubKey, null, null);
+    }
+
+    /**
+     * The same, for many envelopes of few batches (a peer's message): a batch seal already
+     * verified (its text in {@code verifiedSeals}) is not verified again — each envelope still
+     * proves its place under the sealed root. {@code schemas} keeps parsed schemas by fingerprint.
+     */
+    public static String problem(
+            Envelope envelope,
+            PublicKey hubKey,
+            java.util.Set<String> verifiedSeals,
+            java.util.Map<String, Schema> schemas) {
         try {
             if (!Sm3.hex(envelope.schema()).equals(envelope.schemaFingerprint())) {
                 return "the schema does not match its fingerprint";
             }
-            Schema schema = new Schema.Parser().parse(envelope.schema());
+            Schema schema = schemas == null
+                    ? new Schema.Parser().parse(envelope.schema())
+                    : schemas.computeIfAbsent(
+                            envelope.schemaFingerprint(), k -> new Schema.Parser().parse(envelope.schema()));
             byte[] avro = Base64.getDecoder().decode(envelope.recordAvro());
             GenericRecord decoded = new GenericDatumReader<GenericRecord>(schema)
                     .read(null, DecoderFactory.get().binaryDecoder(avro, null));
@@ -65,8 +81,19 @@ public final class EnvelopeVerifier {
                     MerkleTree.leafHash(canonical), batch.leafIndex(), batch.treeSize(), path, root)) {
                 return "the inclusion proof does not lead to the sealed root";
             }
+            String sealText = signature.keyId() + "|" + batch.batchId() + "|" + batch.treeSize() + "|" + batch.root()
+                    + "|" + batch.sealedAt() + "|" + signature.value();
+            if (verifiedSeals != null && verifiedSeals.contains(sealText)) {
+                return null;
+            }
             byte[] seal = Envelope.sealBytes(batch.batchId(), batch.treeSize(), root, batch.sealedAt());
-            return Sm2Signer.verify(hubKey, seal, value) ? null : "the batch seal signature does not verify";
+            if (!Sm2Signer.verify(hubKey, seal, value)) {
+                return "the batch seal signature does not verify";
+            }
+            if (verifiedSeals != null) {
+                verifiedSeals.add(sealText);
+            }
+            return null;
         } catch (IOException | RuntimeException e) {
             return "the envelope is malformed";
         }

@@ -51,6 +51,8 @@ public class PeerIntake {
     private final ExchangeStore store;
     private final Clock clock;
     private final SigningMode mode;
+    /** Peers' writer schemas by fingerprint: a few per agreement, parsed once. */
+    private final java.util.Map<String, Schema> writers = new java.util.concurrent.ConcurrentHashMap<>();
 
     PeerIntake(
             SupplyList supplyList,
@@ -157,9 +159,13 @@ public class PeerIntake {
     }
 
     /** The peer's record read as this agreement's projection: a field it does not grant here is dropped. */
-    private static GenericRecord read(int index, Envelope envelope, Schema reader, byte[] avro) {
+    private GenericRecord read(int index, Envelope envelope, Schema reader, byte[] avro) {
         try {
-            Schema writer = new Schema.Parser().parse(envelope.schema());
+            if (writers.size() > 1000) {
+                writers.clear(); // a peer's schemas are few; many means something is wrong: never grow without bound
+            }
+            Schema writer = writers.computeIfAbsent(
+                    envelope.schemaFingerprint(), k -> new Schema.Parser().parse(envelope.schema()));
             return new GenericDatumReader<GenericRecord>(writer, reader)
                     .read(null, DecoderFactory.get().binaryDecoder(avro, null));
         } catch (IOException | AvroRuntimeException e) {

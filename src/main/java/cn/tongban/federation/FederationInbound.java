@@ -243,7 +243,7 @@ class FederationInbound {
                     m.conversationId(),
                     contentDigest,
                     digest,
-                    cipher.encrypt(body),
+                    StoredBodies.seal(cipher, body),
                     cipher.keyId(),
                     signature,
                     "RECEIVED",

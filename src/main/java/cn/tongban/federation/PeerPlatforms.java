@@ -106,7 +106,7 @@ class PeerPlatforms implements PeerMessaging {
                 message.conversationId(),
                 FederationWire.contentDigest(wire),
                 null,
-                cipher.encrypt(json.writeValueAsBytes(wire)),
+                StoredBodies.seal(cipher, json.writeValueAsBytes(wire)),
                 cipher.keyId(),
                 null,
                 "QUEUED",
@@ -180,7 +180,7 @@ class PeerPlatforms implements PeerMessaging {
                 wire.conversationId(),
                 FederationWire.contentDigest(wire),
                 digest,
-                cipher.encrypt(body),
+                StoredBodies.seal(cipher, body),
                 cipher.keyId(),
                 signature,
                 "RECEIPTED",
@@ -215,7 +215,8 @@ class PeerPlatforms implements PeerMessaging {
     }
 
     private boolean attempt(Peer peer, MessageRow row) {
-        WireMessage wire = stamped(json.readValue(cipher.decrypt(row.bodyKeyId(), row.body()), WireMessage.class));
+        WireMessage wire =
+                stamped(json.readValue(StoredBodies.open(cipher, row.bodyKeyId(), row.body()), WireMessage.class));
         byte[] body = json.writeValueAsBytes(wire);
         String digest = FederationWire.digest(body);
         String signature = FederationWire.sign(keys.current(), body);
@@ -226,7 +227,7 @@ class PeerPlatforms implements PeerMessaging {
             transaction.executeWithoutResult(s -> {
                 store.markReceipted(
                         row.messageId(),
-                        cipher.encrypt(body),
+                        StoredBodies.seal(cipher, body),
                         signature,
                         digest,
                         answer.body(),

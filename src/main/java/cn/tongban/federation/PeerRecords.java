@@ -111,7 +111,7 @@ class PeerRecords implements PeerTransport, MessageHandler {
                 wire.conversationId(),
                 receipt.contentDigest(),
                 digest,
-                cipher.encrypt(call.body()),
+                StoredBodies.seal(cipher, call.body()),
                 cipher.keyId(),
                 call.signature(),
                 "RECEIPTED",
@@ -150,14 +150,25 @@ class PeerRecords implements PeerTransport, MessageHandler {
         // One resource per message (a peer endpoint serves one resource), the one the message names and the peer may
         // send.
         String resource = message.resourceCode();
+        Checks checks = new Checks();
         for (int i = 0; i < payload.records().size(); i++) {
-            check(peer, anchor, resource, i, payload.records().get(i).envelope());
+            check(peer, anchor, resource, i, payload.records().get(i).envelope(), checks);
         }
         intake.accept(new PeerIntake.PeerBatch(peer.province(), message.messageId(), resource, payload.records()));
         return Optional.empty();
     }
 
-    private void check(Peer peer, PublicKey anchor, String resource, int i, Envelope envelope) {
+    /**
+     * What one message's envelopes share, checked once: a batch seal (a message holds a few
+     * batches' envelopes, not one seal each), a parsed schema, an agreement with the sender.
+     */
+    private static final class Checks {
+        final java.util.Set<String> seals = new java.util.HashSet<>();
+        final java.util.Map<String, org.apache.avro.Schema> schemas = new java.util.HashMap<>();
+        final java.util.Set<String> agreements = new java.util.HashSet<>();
+    }
+
+    private void check(Peer peer, PublicKey anchor, String resource, int i, Envelope envelope, Checks checks) {
         if (envelope == null || !resource.equals(envelope.resourceCode())) {
             throw new PeerFault(PeerFault.Fault.SENDER, "malformed", "records[" + i + "]: one resource per message");
         }
@@ -170,16 +181,19 @@ class PeerRecords implements PeerTransport, MessageHandler {
             throw new PeerFault(
                     PeerFault.Fault.SENDER, "signature", "records[" + i + "] is not signed by the sender's anchor");
         }
-        String problem = EnvelopeVerifier.problem(envelope, anchor);
+        String problem = EnvelopeVerifier.problem(envelope, anchor, checks.seals, checks.schemas);
         if (problem != null) {
             throw new PeerFault(PeerFault.Fault.SENDER, "signature", "records[" + i + "]: " + problem);
         }
-        boolean spans = store.spanning(UUID.fromString(envelope.agreementId()))
-                .filter(s -> s.side().equals("DEMAND") && s.province().trim().equals(peer.province()))
-                .isPresent();
+        boolean spans = checks.agreements.contains(envelope.agreementId())
+                || store.spanning(UUID.fromString(envelope.agreementId()))
+                        .filter(s ->
+                                s.side().equals("DEMAND") && s.province().trim().equals(peer.province()))
+                        .isPresent();
         if (!spans) {
             throw new PeerFault(
                     PeerFault.Fault.SENDER, "agreement", "records[" + i + "]: no agreement with the sender covers it");
         }
+        checks.agreements.add(envelope.agreementId());
     }
 }
