@@ -34,6 +34,9 @@ class CrossProvinceCaseScenario extends HubScenario {
     /** 湖南省人力资源和社会保障厅 (config/demo/province.json): the receiving counter. */
     private static final String HUNAN_COUNTER = "11430000006004560P";
 
+    /** The Guangdong office's login, made here: new logins must pass the password policy. */
+    private static final String OFFICE_PASSWORD = "Gd-Sb-Office-2026";
+
     private final HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
@@ -55,8 +58,8 @@ class CrossProvinceCaseScenario extends HubScenario {
                     {"uscc": "%s", "name": "广东省社会保险基金管理局", "kind": "DEPARTMENT", "regionCode": "440000"}
                     """.formatted(office));
             setUp(guangdong, "/api/catalog/participants/" + office + "/accounts", """
-                    {"username": "gdsb-admin", "password": "tongban-demo", "displayName": "广东社保经办",
-                     "roles": ["DEPARTMENT_ADMIN"]}""");
+                    {"username": "gdsb-admin", "password": "%s", "displayName": "广东社保经办",
+                     "roles": ["DEPARTMENT_ADMIN"]}""".formatted(OFFICE_PASSWORD));
             setUp(hunan, "/api/federation/peers", peer("440000", "广东省政务数据共享交换平台", guangdong));
             setUp(guangdong, "/api/federation/peers", peer("430000", "湖南省政务数据共享交换平台", hunan));
 
@@ -78,7 +81,7 @@ class CrossProvinceCaseScenario extends HubScenario {
                     .validate(jsonPath()
                             .expression("$.status", "FORWARDED")
                             .expression("$.applicant.idNumber", "440106********0022")
-                            .expression("$.applicant.name", "陈**"))
+                            .expression("$.applicant.name", "陈*梅"))
                     .extract(fromBody().expression("$.serial", "serial")));
 
             // 2. The Guangdong office finds it and accepts it (受理), then completes it (办结).
@@ -117,8 +120,13 @@ class CrossProvinceCaseScenario extends HubScenario {
         }
     }
 
+    private static String officeLogin() {
+        return "Basic " + java.util.Base64.getEncoder()
+                .encodeToString(("gdsb-admin:" + OFFICE_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     private TestActionBuilder<?> gdGet(org.citrusframework.http.client.HttpClient gd, String path) {
-        return http().client(gd).send().get(path).message().header("Authorization", Hub.basic("gdsb-admin"));
+        return http().client(gd).send().get(path).message().header("Authorization", officeLogin());
     }
 
     private TestActionBuilder<?> gdPost(org.citrusframework.http.client.HttpClient gd, String path, String json) {
@@ -126,7 +134,7 @@ class CrossProvinceCaseScenario extends HubScenario {
                 .send()
                 .post(path)
                 .message()
-                .header("Authorization", Hub.basic("gdsb-admin"))
+                .header("Authorization", officeLogin())
                 .contentType("application/json;charset=UTF-8")
                 .body(json);
     }
@@ -155,6 +163,9 @@ class CrossProvinceCaseScenario extends HubScenario {
                         .POST(HttpRequest.BodyPublishers.ofString(json))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            System.err.println("set-up " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
         assertEquals(201, response.statusCode(), response.body());
     }
 }
