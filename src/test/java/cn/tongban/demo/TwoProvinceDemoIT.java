@@ -186,6 +186,63 @@ class TwoProvinceDemoIT {
         assertSameAgreement(GUANGDONG_POLICE, HUNAN_PERMITS);
     }
 
+    @Test
+    @Order(4)
+    void s04_aHunanPermitCrossesToTheGuangdongPolice_andTheHunanNotaryQueriesAGuangdongDiploma() throws Exception {
+        org.apache.avro.Schema schema =
+                new org.apache.avro.Schema.Parser().parse(new java.io.File("schemas/household/migration-permit.avsc"));
+        SyntheticRecords.Places places = tools.jackson.databind.json.JsonMapper.builder()
+                .build()
+                .treeToValue(
+                        tools.jackson.databind.json.JsonMapper.builder()
+                                .build()
+                                .readTree(new java.io.File("config/demo/province.json"))
+                                .get("places"),
+                        SyntheticRecords.Places.class);
+        Map<String, Object> permit =
+                SyntheticRecords.record(schema, new java.util.SplittableRandom(42), java.time.LocalDate.now(), places);
+        String sourceId = "cross-" + tag;
+        Api.Reply pushed = hunan.api("ga-admin")
+                .post(
+                        "/api/exchange/intake/" + HUNAN_PERMITS,
+                        Map.of("records", java.util.List.of(Map.of("sourceRecordId", sourceId, "record", permit))));
+        assertThat(pushed.status()).as(pushed.toString()).isEqualTo(202);
+        await().atMost(PATIENCE)
+                .until(
+                        () -> guangdong
+                                .api("gd-ga-admin")
+                                .get("/api/exchange/mailbox?limit=500")
+                                .body(),
+                        body -> body.contains(sourceId));
+
+        // The simulated systems are off in tests: the Guangdong education department's query endpoint by hand.
+        String diplomas = "11440000006940567T";
+        Api.Reply endpoint = guangdong
+                .api("gd-jy-admin")
+                .post(
+                        "/api/catalog/participants/" + diplomas + "/endpoints",
+                        Map.of(
+                                "direction",
+                                "SUPPLY",
+                                "kind",
+                                "HTTP_QUERY",
+                                "resourceCode",
+                                GUANGDONG_DIPLOMAS,
+                                "address",
+                                "http://127.0.0.1:" + guangdong.port + "/demo/suppliers/" + diplomas + "/query"));
+        assertThat(endpoint.status()).as(endpoint.toString()).isEqualTo(201);
+        String agreement = hunan.agreements(HUNAN_NOTARY, GUANGDONG_DIPLOMAS)
+                .get(0)
+                .get("id")
+                .asString();
+        Api.Reply answer = hunan.api("gz-admin")
+                .post(
+                        "/api/exchange/query/" + GUANGDONG_DIPLOMAS,
+                        Map.of("key", "440106199203150022", "agreementId", agreement));
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        assertThat(answer.json().at("/record/school").asString()).isNotBlank();
+    }
+
     /** Granted at once (unconditional fields only), under one id at the provider's and the demander's hub. */
     private void assertSameAgreement(String demander, String resource) {
         JsonNode atDemander = await().atMost(PATIENCE)
