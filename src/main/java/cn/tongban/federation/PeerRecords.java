@@ -8,6 +8,9 @@ import cn.tongban.federation.FederationWire.WireMessage;
 import cn.tongban.federation.FederationWire.WireReceipt;
 import cn.tongban.federation.internal.FederationStore;
 import cn.tongban.federation.internal.FederationStore.MessageRow;
+import cn.tongban.ledger.AuditFact;
+import cn.tongban.ledger.LedgerEntry;
+import cn.tongban.ledger.LedgerLeaf;
 import cn.tongban.signing.DataCipher;
 import cn.tongban.signing.HubKeys;
 import java.security.PublicKey;
@@ -41,6 +44,7 @@ class PeerRecords implements PeerTransport, MessageHandler {
     private final JsonMapper json;
     private final Clock clock;
     private final FederationProperties properties;
+    private final org.springframework.context.ApplicationEventPublisher events;
 
     PeerRecords(
             FederationStore store,
@@ -50,7 +54,9 @@ class PeerRecords implements PeerTransport, MessageHandler {
             DataCipher cipher,
             JsonMapper json,
             Clock clock,
-            FederationProperties properties) {
+            FederationProperties properties,
+            org.springframework.context.ApplicationEventPublisher events) {
+        this.events = events;
         this.store = store;
         this.platforms = platforms;
         this.intake = intake;
@@ -125,6 +131,52 @@ class PeerRecords implements PeerTransport, MessageHandler {
                 now,
                 now));
         platforms.audit("FEDERATION_SENT", wire, peer.province(), receipt.status(), digest, receiptDigest, null);
+        RecordsPayload sent = json.readValue(wire.payloadBytes(), RecordsPayload.class);
+        events.publishEvent(new AuditFact(
+                crossing("SENT", peer.province(), wire.messageId(), wire.resource(), sent.records(), null)));
+    }
+
+    /**
+     * 跨域血缘: each side's record of one RECORDS message — the message id and, as leaves, every
+     * envelope it carried by the provider's delivery id and source record — so an auditor finds
+     * it on both hubs by a record's lineage and joins the two by the message id.
+     */
+    private LedgerEntry crossing(
+            String outcome, String peer, String messageId, String resource, List<PeerRecord> records, UUID batchId) {
+        List<LedgerLeaf> leaves = new java.util.ArrayList<>(records.size());
+        for (PeerRecord r : records) {
+            Envelope e = r.envelope();
+            leaves.add(new LedgerLeaf(
+                    e.deliveryId(),
+                    e.sourceRecordId(),
+                    null,
+                    java.util.HexFormat.of().formatHex(cn.tongban.signing.MerkleTree.leafHash(e.canonicalBytes()))));
+        }
+        java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("peer", peer);
+        details.put("messageId", messageId);
+        if (batchId != null) {
+            details.put("batch", batchId.toString());
+        }
+        details.put("leaves", leaves.size());
+        Envelope first = records.get(0).envelope();
+        boolean alone = leaves.size() == 1;
+        return new LedgerEntry(
+                clock.instant(),
+                "FEDERATION_RECORDS",
+                "system:federation",
+                first.demanderUscc(),
+                resource,
+                UUID.fromString(first.agreementId()),
+                first.purpose(),
+                first.serviceItemCode(),
+                outcome,
+                alone ? first.sourceRecordId() : null,
+                alone ? first.deliveryId() : null,
+                null,
+                alone ? leaves.get(0).digest() : LedgerLeaf.root(leaves),
+                json.writeValueAsString(details),
+                alone ? List.of() : leaves);
     }
 
     @Override
@@ -154,7 +206,10 @@ class PeerRecords implements PeerTransport, MessageHandler {
         for (int i = 0; i < payload.records().size(); i++) {
             check(peer, anchor, resource, i, payload.records().get(i).envelope(), checks);
         }
-        intake.accept(new PeerIntake.PeerBatch(peer.province(), message.messageId(), resource, payload.records()));
+        var accepted = intake.accept(
+                new PeerIntake.PeerBatch(peer.province(), message.messageId(), resource, payload.records()));
+        events.publishEvent(new AuditFact(crossing(
+                "RECEIVED", peer.province(), message.messageId(), resource, payload.records(), accepted.batchId())));
         return Optional.empty();
     }
 
