@@ -106,7 +106,7 @@ public class VerificationService {
      * Answers a checked request from this province's supplier, through the synchronous query path
      * (so the supplier's answer is validated, projected and masked under the agreement as any
      * query's is). The seam for federation: a resource of another province would be answered
-     * here by asking its platform ({@code PeerMessaging.ask} with {@code MessageType.VERIFICATION})
+     * here through a cross-province query (QueryService asks the resource's platform under the same agreement)
      * and relaying its signed answer; the checks above stay this hub's.
      */
     Verification answer(Checked checked) {

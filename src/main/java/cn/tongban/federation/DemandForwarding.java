@@ -200,7 +200,9 @@ class DemandForwarding implements RemoteSupply, MessageHandler {
     /** On the demander's side: the agreement as the provider's platform decided it, under the same id. */
     private void recordDecision(InboundMessage message, Decision decision) {
         Agreement agreement = decision.agreement();
-        if (agreement == null || !agreement.id().equals(message.agreementId())) {
+        if (agreement == null
+                || !agreement.id().equals(message.agreementId())
+                || !agreement.resourceCode().equals(message.resourceCode())) {
             throw new PeerFault(
                     PeerFault.Fault.SENDER, "agreement", "the decision names another agreement than its message");
         }

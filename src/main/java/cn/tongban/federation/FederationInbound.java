@@ -109,7 +109,8 @@ class FederationInbound {
         } catch (DuplicateKeyException e) {
             // The same message arrived twice at once: the first one's receipt answers both.
             return store.message(UUID.fromString(message.messageId()), IN)
-                    .map(r -> new Answer(200, r.receipt(), r.receiptSignature(), true))
+                    .map(r -> new Answer(
+                            200, StoredBodies.open(cipher, r.bodyKeyId(), r.receipt()), r.receiptSignature(), true))
                     .orElseGet(() -> refuse(null, digest, new PeerFault(PeerFault.Fault.PLATFORM, "busy", "retry")));
         } catch (RuntimeException e) {
             log.warn("federation message could not be handled: {}", e.getClass().getName());
@@ -210,7 +211,8 @@ class FederationInbound {
         if (!before.contentDigest().equals(contentDigest)) {
             throw sender("duplicate-id", "this message id was used for another message");
         }
-        return new Answer(200, before.receipt(), before.receiptSignature(), true);
+        return new Answer(
+                200, StoredBodies.open(cipher, before.bodyKeyId(), before.receipt()), before.receiptSignature(), true);
     }
 
     private Answer accept(
@@ -250,7 +252,7 @@ class FederationInbound {
                     1,
                     null,
                     null,
-                    receiptBytes,
+                    StoredBodies.seal(cipher, receiptBytes),
                     receiptDigest,
                     receiptSignature,
                     now,

@@ -125,6 +125,7 @@ class PeerPlatforms implements PeerMessaging {
     @Override
     public InboundMessage ask(OutboundMessage message, Duration timeout) {
         Peer peer = usablePeer(message.receiverProvince());
+        requireActive(peer);
         WireMessage wire = stamped(wire(message, peer, null));
         Sent sent = exchangeNow(peer, wire, timeout);
         WireMessage response = sent.receipt().response();
@@ -139,6 +140,7 @@ class PeerPlatforms implements PeerMessaging {
 
     /** A test message, sent now: its receipt, or the fault. */
     void ping(Peer peer) {
+        requireActive(peer);
         exchangeNow(
                 peer,
                 stamped(wire(OutboundMessage.json(peer.province(), MessageType.TEST, null, null), peer, null)),
@@ -187,7 +189,7 @@ class PeerPlatforms implements PeerMessaging {
                 1,
                 null,
                 null,
-                answer.body(),
+                StoredBodies.seal(cipher, answer.body()),
                 receiptDigest,
                 answer.signature(),
                 now,
@@ -230,7 +232,7 @@ class PeerPlatforms implements PeerMessaging {
                         StoredBodies.seal(cipher, body),
                         signature,
                         digest,
-                        answer.body(),
+                        StoredBodies.seal(cipher, answer.body()),
                         receiptDigest,
                         answer.signature(),
                         clock.instant());
@@ -311,6 +313,13 @@ class PeerPlatforms implements PeerMessaging {
             return PeerFault.Fault.valueOf(name);
         } catch (RuntimeException e) {
             return PeerFault.Fault.PLATFORM;
+        }
+    }
+
+    /** A suspended peer gets nothing sent now: one-way messages wait for it; questions are refused. */
+    private static void requireActive(Peer peer) {
+        if (peer.status() != PeerStatus.ACTIVE) {
+            throw new PeerFault(PeerFault.Fault.PLATFORM, "suspended", "the peer platform is " + peer.status());
         }
     }
 

@@ -101,7 +101,11 @@ class PeerQueryHandling implements PeerQueries, MessageHandler {
         String detail = "the resource's platform: " + f.fault() + " " + f.code();
         return switch (f.fault()) {
             case SENDER -> ApiException.forbidden(detail);
-            case PROVIDER -> new ApiException(HttpStatus.BAD_GATEWAY, detail, List.of());
+            // The supplier there has no such record: the same 404 a supplier here would give.
+            case PROVIDER ->
+                f.code().equals("provider-404")
+                        ? ApiException.notFound("record")
+                        : new ApiException(HttpStatus.BAD_GATEWAY, detail, List.of());
             case PLATFORM ->
                 new ApiException(
                         f.code().equals("unreachable") ? HttpStatus.GATEWAY_TIMEOUT : HttpStatus.SERVICE_UNAVAILABLE,

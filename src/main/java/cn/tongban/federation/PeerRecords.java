@@ -124,7 +124,7 @@ class PeerRecords implements PeerTransport, MessageHandler {
                 1,
                 null,
                 null,
-                body,
+                StoredBodies.seal(cipher, body),
                 receiptDigest,
                 signature,
                 now,

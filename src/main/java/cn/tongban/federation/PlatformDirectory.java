@@ -199,6 +199,14 @@ public class PlatformDirectory {
             return problem(peer, now, "unreachable: the directory could not be fetched");
         } catch (DirectoryProblem e) {
             return problem(peer, now, e.getMessage());
+        } catch (RuntimeException e) {
+            // One entry the catalog will not take must not stall the peer: it is shown, and retried at the next
+            // refresh.
+            log.warn(
+                    "directory of peer {} not imported: {}",
+                    peer.province(),
+                    e.getClass().getName());
+            return problem(peer, now, "import: the directory could not be imported here");
         }
     }
 

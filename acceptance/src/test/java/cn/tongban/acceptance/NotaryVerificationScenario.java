@@ -23,10 +23,10 @@ class NotaryVerificationScenario extends HubScenario {
 
     @Test
     @CitrusTest
-    void consentGivenMissingAndRevoked(@CitrusResource TestCaseRunner runner) {
-        // 1. The notary office's agreement on the diploma resource (接口 mode), from the demo catalog.
-        runner.$(get("gz-admin", "/api/catalog/agreements?resource=JY-XL-0001&demander=" + NOTARY_OFFICE));
-        runner.$(answer(HttpStatus.OK).extract(fromBody().expression("$[0].id", "agreementId")));
+    void consentGivenMissingAndRevoked(@CitrusResource TestCaseRunner runner) throws Exception {
+        // 1. The notary office's agreement on the diploma resource for this purpose (接口 mode), from the
+        //    demo catalog; other scenarios may have filed more agreements on the same resource.
+        runner.variable("agreementId", demoAgreement());
 
         // 2. Asked without any consent: refused, naming the rule.
         runner.$(post("gz-admin", "/api/verifications", verification("00000000-0000-4000-8000-000000000000")));
@@ -63,6 +63,23 @@ class NotaryVerificationScenario extends HubScenario {
         // 6. The auditor finds every refusal in the ledger.
         runner.$(get("auditor", "/api/audit/events?type=VERIFICATION_REFUSED&resource=JY-XL-0001"));
         runner.$(answer(HttpStatus.OK).validate(jsonPath().expression("$.items[*].outcome", "@contains('CONSENT_REVOKED')@")));
+    }
+
+    private static String demoAgreement() throws java.io.IOException, InterruptedException {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(Hub.get().url
+                                        + "/api/catalog/agreements?resource=JY-XL-0001&demander=" + NOTARY_OFFICE))
+                                .header("Authorization", Hub.basic("gz-admin"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        for (com.fasterxml.jackson.databind.JsonNode agreement :
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body())) {
+            if (PURPOSE.equals(agreement.path("purpose").asText()) && "ACTIVE".equals(agreement.path("status").asText())) {
+                return agreement.path("id").asText();
+            }
+        }
+        throw new IllegalStateException("the demo notary office has no active agreement for " + PURPOSE);
     }
 
     private static String verification(String consentId) {
