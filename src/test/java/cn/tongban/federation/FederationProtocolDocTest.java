@@ -43,8 +43,10 @@ import tools.jackson.databind.json.JsonMapper;
  * read from the file and checked against {@link FederationWire} — the anchors' fingerprints, the
  * message and content digests (the content digest also rebuilt from the documented field table),
  * the signatures verified with the documented certificates (SM2 is randomised, so they are
- * verified, not reproduced), the receipt's and the error's binding to the message — and its
- * settings against {@link FederationProperties}' defaults.
+ * verified, not reproduced), the receipt's and the error's binding to the message — its settings
+ * against {@link FederationProperties}' defaults, and the rules it states against the code that
+ * applies them: which refusals a sender retries, which types name a resource and which allow-list
+ * each crosses, the nonce's form, how long a peer platform's deliveries wait.
  */
 class FederationProtocolDocTest {
 
@@ -279,6 +281,130 @@ class FederationProtocolDocTest {
         assertThat(requests)
                 .as("section 10 names the request types")
                 .isEqualTo(EnumSet.of(MessageType.QUERY, MessageType.VERIFICATION));
+    }
+
+    @Test
+    void theCodesMarkedRetryAreTheOnesTheOutboxRetries_andEveryPlatformOrProviderFaultIsRetried() {
+        Matcher row = Pattern.compile(
+                        "\\n\\| (`[^|]+`) \\| (SENDER|PLATFORM|PROVIDER) \\| (\\d{3}) \\| (retry|final) \\|")
+                .matcher(doc);
+        Set<String> retried = new java.util.TreeSet<>();
+        int rows = 0;
+        while (row.find()) {
+            rows++;
+            if (!row.group(2).equals("SENDER")) {
+                assertThat(row.group(4)).as(row.group(1)).isEqualTo("retry");
+                continue;
+            }
+            if (row.group(4).equals("retry")) {
+                Matcher code = Pattern.compile("`([^`]+)`").matcher(row.group(1));
+                while (code.find()) {
+                    retried.add(code.group(1));
+                }
+            }
+        }
+        assertThat(rows).as("section 11's code table").isGreaterThan(20);
+        assertThat(retried).isEqualTo(new java.util.TreeSet<>(PeerPlatforms.RETRYABLE));
+        // Section 12's table names them too.
+        String marker = "a `SENDER` code marked *retry* (";
+        int at = doc.indexOf(marker);
+        assertThat(at).as("section 12 lists the codes a sender retries").isPositive();
+        Set<String> listed = new java.util.TreeSet<>();
+        Matcher code = Pattern.compile("`([^`]+)`")
+                .matcher(doc.substring(at + marker.length(), doc.indexOf(')', at + marker.length())));
+        while (code.find()) {
+            listed.add(code.group(1));
+        }
+        assertThat(listed).isEqualTo(retried);
+    }
+
+    @Test
+    void theTypeTableNamesWhichTypesNeedAResource_andWhichAllowListTheyCross() throws Exception {
+        Matcher row = Pattern.compile(
+                        "\\n\\| `([A-Z_]+)` [^|]*\\| (yes|no) \\| [^|]+ \\| (required, inbound|required, outbound|none) \\|")
+                .matcher(doc);
+        var allowed = FederationInbound.class.getDeclaredMethod("allowed", Peer.class, InboundMessage.class);
+        allowed.setAccessible(true);
+        // Our resource OURS is open to the peer; we take in its resource THEIRS.
+        Peer peer = new Peer(
+                "440000",
+                "peer",
+                "https://peer",
+                null,
+                null,
+                PeerStatus.ACTIVE,
+                List.of("OURS"),
+                List.of("THEIRS"),
+                null,
+                null,
+                null);
+        Set<MessageType> seen = EnumSet.noneOf(MessageType.class);
+        while (row.find()) {
+            MessageType type = MessageType.valueOf(row.group(1));
+            seen.add(type);
+            assertThat(row.group(2).equals("yes")).as(type + " is a request").isEqualTo(type.isRequest());
+            assertThat(row.group(3).startsWith("required"))
+                    .as(type + " names its resource")
+                    .isEqualTo(type.needsResource());
+            if (!type.needsResource()) {
+                continue;
+            }
+            String list = row.group(3).substring("required, ".length());
+            assertThat(allowed.invoke(null, peer, about(type, "OURS")))
+                    .as(type + " of ours")
+                    .isEqualTo(list.equals("outbound"));
+            assertThat(allowed.invoke(null, peer, about(type, "THEIRS")))
+                    .as(type + " of theirs")
+                    .isEqualTo(list.equals("inbound"));
+        }
+        assertThat(seen).isEqualTo(EnumSet.allOf(MessageType.class));
+        String needing = Arrays.stream(MessageType.values())
+                .filter(MessageType::needsResource)
+                .map(t -> "`" + t.name() + "`")
+                .collect(Collectors.joining(", "));
+        int last = needing.lastIndexOf(", ");
+        assertThat(doc)
+                .as("section 6, step 5")
+                .contains("For " + needing.substring(0, last) + " and" + needing.substring(last + 1)
+                        + ", `resource` is present");
+    }
+
+    @Test
+    void theNonceAndIdFormsAreTheOnesTheReceiverChecks() throws Exception {
+        var field = FederationInbound.class.getDeclaredField("NONCE");
+        field.setAccessible(true);
+        Pattern nonce = (Pattern) field.get(null);
+        assertThat(doc).contains("16 to 128 characters of `A-Z a-z 0-9 _ -`");
+        assertThat(nonce.matcher("A".repeat(16)).matches()).isTrue();
+        assertThat(nonce.matcher("z9_-".repeat(32)).matches()).isTrue();
+        assertThat(nonce.matcher("A".repeat(15)).matches()).isFalse();
+        assertThat(nonce.matcher("A".repeat(129)).matches()).isFalse();
+        assertThat(nonce.matcher("A".repeat(15) + "=").matches()).isFalse();
+        assertThat(nonce.matcher(JSON.readValue(body("example.message"), WireMessage.class)
+                                .nonce())
+                        .matches())
+                .isTrue();
+
+        var uuid = FederationInbound.class.getDeclaredField("CANONICAL_UUID");
+        uuid.setAccessible(true);
+        Pattern canonical = (Pattern) uuid.get(null);
+        String id = JSON.readValue(body("example.message"), WireMessage.class).messageId();
+        assertThat(canonical.matcher(id).matches()).isTrue();
+        assertThat(canonical.matcher(id.toUpperCase(java.util.Locale.ROOT)).matches())
+                .isFalse();
+    }
+
+    @Test
+    void aPeerPlatformsDeliveriesWaitTheDocumentedNumberOfAttempts() throws Exception {
+        var field = Class.forName("cn.tongban.exchange.EndpointDelivery").getDeclaredField("PEER_MAX_ATTEMPTS");
+        field.setAccessible(true);
+        int attempts = field.getInt(null);
+        assertThat(doc).contains("goes to the dead letters after " + attempts + " attempts", "raised to " + attempts);
+    }
+
+    private static InboundMessage about(MessageType type, String resource) {
+        return new InboundMessage(
+                null, null, "440000", "430000", null, type, resource, null, null, null, null, new byte[0], null);
     }
 
     private static void assertSignedByReceiver(String signature, byte[] body) {
