@@ -19,14 +19,21 @@ import org.springframework.http.HttpStatus;
 class NotaryVerificationScenario extends HubScenario {
 
     private static final String APPLICANT = "430102199003070012";
-    private static final String PURPOSE = "办理学历公证时核验学历证书真实性";
+    private static final String PURPOSE = "办理学历公证时核验申请人学历证书";
 
     @Test
     @CitrusTest
-    void consentGivenMissingAndRevoked(@CitrusResource TestCaseRunner runner) throws Exception {
-        // 1. The notary office's agreement on the diploma resource for this purpose (接口 mode), from the
-        //    demo catalog; other scenarios may have filed more agreements on the same resource.
-        runner.variable("agreementId", demoAgreement());
+    void consentGivenMissingAndRevoked(@CitrusResource TestCaseRunner runner) {
+        // 1. The notary office files its demand for the diploma fields (unconditional: granted at once, 接口 mode).
+        runner.$(post("gz-admin", "/api/catalog/demands", """
+                {"requesterUscc": "%s", "resourceCode": "JY-XL-0001", "fields": ["certificateNo", "school", "major"],
+                 "serviceItemCode": "GZ-XLGZ-0001", "serviceItemName": "学历公证", "purpose": "%s",
+                 "legalBasis": "《中华人民共和国公证法》第十一条、第二十九条", "mode": "REALTIME",
+                 "validFrom": "2026-09-30", "validUntil": "2027-09-29"}
+                """.formatted(NOTARY_OFFICE, PURPOSE)));
+        runner.$(answer(HttpStatus.CREATED)
+                .validate(jsonPath().expression("$.agreement.status", "ACTIVE"))
+                .extract(fromBody().expression("$.agreement.id", "agreementId")));
 
         // 2. Asked without any consent: refused, naming the rule.
         runner.$(post("gz-admin", "/api/verifications", verification("00000000-0000-4000-8000-000000000000")));
@@ -63,23 +70,6 @@ class NotaryVerificationScenario extends HubScenario {
         // 6. The auditor finds every refusal in the ledger.
         runner.$(get("auditor", "/api/audit/events?type=VERIFICATION_REFUSED&resource=JY-XL-0001"));
         runner.$(answer(HttpStatus.OK).validate(jsonPath().expression("$.items[*].outcome", "@contains('CONSENT_REVOKED')@")));
-    }
-
-    private static String demoAgreement() throws java.io.IOException, InterruptedException {
-        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
-                .send(
-                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(Hub.get().url
-                                        + "/api/catalog/agreements?resource=JY-XL-0001&demander=" + NOTARY_OFFICE))
-                                .header("Authorization", Hub.basic("gz-admin"))
-                                .build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString());
-        for (com.fasterxml.jackson.databind.JsonNode agreement :
-                new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body())) {
-            if (PURPOSE.equals(agreement.path("purpose").asText()) && "ACTIVE".equals(agreement.path("status").asText())) {
-                return agreement.path("id").asText();
-            }
-        }
-        throw new IllegalStateException("the demo notary office has no active agreement for " + PURPOSE);
     }
 
     private static String verification(String consentId) {
