@@ -69,6 +69,12 @@ class FederationController {
         return monitor.views();
     }
 
+    /** 远端资源: the resources the local catalog holds as peers' (province, registry subject, when imported). */
+    @GetMapping("/api/federation/remote-resources")
+    List<RemoteResource> remoteResources() {
+        return directory.remoteResources();
+    }
+
     @GetMapping("/api/federation/peers/{province}")
     PeerMonitor.PeerView peer(@PathVariable String province) {
         requireWatcher();

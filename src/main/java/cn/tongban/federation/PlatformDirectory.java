@@ -62,6 +62,7 @@ public class PlatformDirectory {
             String format,
             JsonNode schema,
             String schemaSubject,
+            Integer schemaId,
             List<SupplyList.FieldRequest> fields,
             Set<SharingMode> sharingModes,
             String sharingCondition,
@@ -155,6 +156,21 @@ public class PlatformDirectory {
         return new Signed(body, FederationWire.sign(keys.current(), body));
     }
 
+    /** The schema's id in this platform's registry (Confluent wire format framing names it), if registered. */
+    private Integer schemaIdOf(Resource r) {
+        try {
+            return registry.lookup(SchemaRegistry.valueSubject(r.code()), r.avroSchema(), false)
+                    .id();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The resources imported from peers, and from which: what the local catalog holds as remote. */
+    public List<RemoteResource> remoteResources() {
+        return store.remoteResources();
+    }
+
     private DirectoryResource offered(Resource r) {
         return new DirectoryResource(
                 r.code(),
@@ -165,6 +181,7 @@ public class PlatformDirectory {
                 r.format(),
                 json.readTree(r.avroSchema()),
                 SchemaRegistry.valueSubject(r.code()),
+                schemaIdOf(r),
                 r.fields().stream()
                         .map(f -> new SupplyList.FieldRequest(
                                 f.name(), f.title(), f.sharingType(), f.sensitivity(), f.masking()))

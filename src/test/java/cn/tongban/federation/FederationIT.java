@@ -101,6 +101,12 @@ class FederationIT {
 
         Api.Reply resource = hubs.hunan.api("admin").get("/api/catalog/resources/" + gdResource);
         assertThat(resource.status()).as(resource.toString()).isEqualTo(200);
+        assertThat(hubs.hunan
+                        .api("auditor")
+                        .get("/api/federation/remote-resources")
+                        .body())
+                .as("the resource is marked remote, as Guangdong's")
+                .contains(gdResource, "440000");
         Api.Reply subject =
                 hubs.hunan.api("admin").get("/registry/subjects/peer.440000." + gdResource + "-value/versions");
         assertThat(subject.status()).as(subject.toString()).isEqualTo(200);

@@ -157,6 +157,8 @@ class RoleMatrixIT {
         // Federation: peers registered by platform administrators, watched by operators; the
         // protocol's own paths are open — each message is authenticated by its signature.
         rule("GET /api/federation/peers", OPERATORS);
+        // Which catalog resources are other provinces': catalog information, readable by everyone.
+        rule("GET /api/federation/remote-resources", ALL);
         rule("GET /api/federation/peers/{province}", OPERATORS);
         rule("POST /api/federation/peers", PLATFORM);
         rule("PUT /api/federation/peers/{province}", PLATFORM);

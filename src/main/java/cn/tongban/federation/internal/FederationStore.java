@@ -3,6 +3,7 @@ package cn.tongban.federation.internal;
 import cn.tongban.federation.MessageType;
 import cn.tongban.federation.Peer;
 import cn.tongban.federation.PeerStatus;
+import cn.tongban.federation.RemoteResource;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -154,6 +155,16 @@ public class FederationStore {
         jdbc.sql("""
                 insert into federation_remote_resource (resource_code, province, subject, imported_at) values (?, ?, ?, ?)
                 on conflict (resource_code) do update set subject = excluded.subject, imported_at = excluded.imported_at""").params(code, province, subject, ts(at)).update();
+    }
+
+    public List<RemoteResource> remoteResources() {
+        return jdbc.sql("select * from federation_remote_resource order by province, resource_code")
+                .query((rs, i) -> new RemoteResource(
+                        rs.getString("resource_code"),
+                        rs.getString("province"),
+                        rs.getString("subject"),
+                        rs.getTimestamp("imported_at").toInstant()))
+                .list();
     }
 
     public Optional<String> provinceOfResource(String code) {
