@@ -85,4 +85,22 @@ public final class IntakeBatch {
 
     /** One delivery being made: for a target, of a record — projected, masked, its canonical bytes and leaf hash. */
     record Draft(Target target, Accepted record, String deliveryId, byte[] avro, byte[] canonical, byte[] leafHash) {}
+
+    /** The delivery of {@code avro} (the record as the target sees it) with the envelope bytes that will be signed. */
+    static Draft draft(IntakeBatch batch, Target target, Accepted record, String deliveryId, byte[] avro) {
+        byte[] canonical = Envelope.canonicalBytes(
+                Envelope.VERSION,
+                deliveryId,
+                batch.resource.code(),
+                target.grant().agreementId().toString(),
+                target.grant().demanderUscc(),
+                target.grant().serviceItemCode(),
+                target.grant().purpose(),
+                record.sourceId(),
+                batch.issuedAt,
+                target.schemaFingerprint(),
+                avro);
+        return new Draft(
+                target, record, deliveryId, avro, canonical, cn.tongban.signing.MerkleTree.leafHash(canonical));
+    }
 }

@@ -252,19 +252,7 @@ public class IntakePipeline {
         GenericRecord source = target.read(record.record(), record.sourceAvro());
         byte[] projected =
                 avro(target.projection().schema(), target.projection().apply(source));
-        byte[] canonical = Envelope.canonicalBytes(
-                Envelope.VERSION,
-                deliveryId,
-                batch.resource.code(),
-                target.grant().agreementId().toString(),
-                target.grant().demanderUscc(),
-                target.grant().serviceItemCode(),
-                target.grant().purpose(),
-                record.sourceId(),
-                batch.issuedAt,
-                target.schemaFingerprint(),
-                projected);
-        return new Draft(target, record, deliveryId, projected, canonical, MerkleTree.leafHash(canonical));
+        return IntakeBatch.draft(batch, target, record, deliveryId, projected);
     }
 
     /**

@@ -12,7 +12,6 @@ import cn.tongban.exchange.IntakeService.SigningMode;
 import cn.tongban.exchange.internal.ExchangeStore;
 import cn.tongban.security.Actor;
 import cn.tongban.signing.CanonicalBytes;
-import cn.tongban.signing.MerkleTree;
 import cn.tongban.signing.Sm3;
 import cn.tongban.web.ApiException;
 import java.io.IOException;
@@ -143,19 +142,7 @@ public class PeerIntake {
                         .text(envelope.deliveryId())
                         .bytes(record.sourceDigest())
                         .toByteArray()));
-        byte[] canonical = Envelope.canonicalBytes(
-                Envelope.VERSION,
-                deliveryId,
-                batch.resource.code(),
-                target.grant().agreementId().toString(),
-                target.grant().demanderUscc(),
-                target.grant().serviceItemCode(),
-                target.grant().purpose(),
-                record.sourceId(),
-                batch.issuedAt,
-                target.schemaFingerprint(),
-                avro);
-        return new Draft(target, record, deliveryId, avro, canonical, MerkleTree.leafHash(canonical));
+        return IntakeBatch.draft(batch, target, record, deliveryId, avro);
     }
 
     /** The peer's record read as this agreement's projection: a field it does not grant here is dropped. */

@@ -3,20 +3,14 @@ package cn.tongban.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import cn.tongban.TongbanApplication;
 import cn.tongban.support.Api;
+import cn.tongban.support.HubsInJvm;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +19,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
@@ -45,7 +38,6 @@ class TwoProvinceDemoIT {
     private static final String GUANGDONG_DIPLOMAS = "GD-JY-XL-0001";
     private static final String HUNAN_PERMITS = "GA-HJ-0002";
 
-    private final String serverUrl = System.getenv("TONGBAN_TEST_DB_URL");
     private final String tag = UUID.randomUUID().toString().substring(0, 8);
     private Province hunan;
     private Province guangdong;
@@ -64,11 +56,11 @@ class TwoProvinceDemoIT {
             this.port = port;
             this.peerPort = peerPort;
             this.root = Path.of("target", "two-provinces", tag, name);
-            this.database = serverUrl == null ? null : "tongban_demo_" + name + "_" + tag;
+            this.database = HubsInJvm.onServer() ? "tongban_demo_" + name + "_" + tag : null;
         }
 
         void start() {
-            Map<String, Object> props = new LinkedHashMap<>(itProperties());
+            Map<String, Object> props = new LinkedHashMap<>(HubsInJvm.itProperties());
             props.put("tongban.demo.province", name);
             props.put("tongban.demo.peering", "true");
             props.put("tongban.demo.peering-period-ms", "500");
@@ -80,14 +72,9 @@ class TwoProvinceDemoIT {
             props.put("tongban.signing.key-dir", root.resolve("keys").toString());
             props.put("tongban.database.embedded.data-dir", root.resolve("pg").toString());
             if (database != null) {
-                admin("create database " + database);
-                props.put("spring.datasource.url", serverUrl.replaceFirst("/[^/?]+(\\?.*)?$", "/" + database));
+                props.put("spring.datasource.url", HubsInJvm.createDatabase(database));
             }
-            // As command-line arguments, as a user would give them: they outrank every default.
-            String[] args = props.entrySet().stream()
-                    .map(e -> "--" + e.getKey() + "=" + e.getValue())
-                    .toArray(String[]::new);
-            context = new SpringApplicationBuilder(TongbanApplication.class).run(args);
+            context = HubsInJvm.run(props);
         }
 
         Api api(String user) {
@@ -109,7 +96,7 @@ class TwoProvinceDemoIT {
                 context.close();
             }
             if (database != null) {
-                admin("drop database if exists " + database + " with (force)");
+                HubsInJvm.dropDatabase(database);
             }
         }
     }
@@ -272,29 +259,6 @@ class TwoProvinceDemoIT {
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        }
-    }
-
-    private static Map<String, Object> itProperties() {
-        Properties p = new Properties();
-        try (InputStream in = TwoProvinceDemoIT.class.getResourceAsStream("/it.properties")) {
-            p.load(in);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        Map<String, Object> map = new LinkedHashMap<>();
-        p.forEach((k, v) -> map.put((String) k, v));
-        return map;
-    }
-
-    private void admin(String sql) {
-        String user = System.getenv().getOrDefault("TONGBAN_TEST_DB_USER", "postgres");
-        String password = System.getenv().getOrDefault("TONGBAN_TEST_DB_PASSWORD", "");
-        try (Connection c = DriverManager.getConnection(serverUrl, user, password);
-                Statement s = c.createStatement()) {
-            s.execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql, e);
         }
     }
 }

@@ -1,20 +1,12 @@
 package cn.tongban.federation;
 
-import cn.tongban.TongbanApplication;
 import cn.tongban.signing.HubKeys;
 import cn.tongban.support.Api;
-import java.io.IOException;
-import java.io.InputStream;
+import cn.tongban.support.HubsInJvm;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -30,6 +22,7 @@ final class TwoHubs implements AutoCloseable {
         final Path keyDir;
         final String database;
         String name;
+        String databaseUrl;
         boolean created;
         ConfigurableApplicationContext context;
         int port;
@@ -59,13 +52,12 @@ final class TwoHubs implements AutoCloseable {
 
     final Hub hunan;
     final Hub guangdong;
-    private final String serverUrl = System.getenv("TONGBAN_TEST_DB_URL");
 
     TwoHubs() {
         String tag = UUID.randomUUID().toString().substring(0, 8);
         Path root = Path.of("target", "two-hubs", tag);
-        hunan = new Hub("430000", root.resolve("hn-keys"), serverUrl == null ? null : "tongban_fed_hn_" + tag);
-        guangdong = new Hub("440000", root.resolve("gd-keys"), serverUrl == null ? null : "tongban_fed_gd_" + tag);
+        hunan = new Hub("430000", root.resolve("hn-keys"), HubsInJvm.onServer() ? "tongban_fed_hn_" + tag : null);
+        guangdong = new Hub("440000", root.resolve("gd-keys"), HubsInJvm.onServer() ? "tongban_fed_gd_" + tag : null);
     }
 
     TwoHubs start() {
@@ -76,11 +68,14 @@ final class TwoHubs implements AutoCloseable {
 
     void start(Hub hub, String name) {
         hub.name = name;
-        if (hub.database != null && !hub.created) {
-            admin("create database " + hub.database);
+        Map<String, Object> props = new LinkedHashMap<>(HubsInJvm.itProperties());
+        if (hub.database != null) {
+            if (!hub.created) {
+                hub.databaseUrl = HubsInJvm.createDatabase(hub.database);
+            }
+            props.put("spring.datasource.url", hub.databaseUrl);
         }
         hub.created = true;
-        Map<String, Object> props = new LinkedHashMap<>(itProperties());
         props.put("server.port", hub.port == 0 ? "0" : String.valueOf(hub.port));
         props.put("tongban.federation.province", hub.province);
         props.put("tongban.federation.name", name);
@@ -93,14 +88,7 @@ final class TwoHubs implements AutoCloseable {
                 "tongban.database.embedded.data-dir",
                 hub.keyDir.resolveSibling(hub.province + "-pg").toString());
         props.put("tongban.database.embedded.clean", "false");
-        if (hub.database != null) {
-            props.put("spring.datasource.url", serverUrl.replaceFirst("/[^/?]+(\\?.*)?$", "/" + hub.database));
-        }
-        // As command-line arguments: they outrank config/application.yaml, as @TestPropertySource does.
-        String[] args = props.entrySet().stream()
-                .map(e -> "--" + e.getKey() + "=" + e.getValue())
-                .toArray(String[]::new);
-        hub.context = new SpringApplicationBuilder(TongbanApplication.class).run(args);
+        hub.context = HubsInJvm.run(props);
         hub.port = Integer.parseInt(hub.context.getEnvironment().getProperty("local.server.port"));
     }
 
@@ -122,32 +110,8 @@ final class TwoHubs implements AutoCloseable {
         stop(guangdong);
         for (Hub hub : new Hub[] {hunan, guangdong}) {
             if (hub.database != null) {
-                admin("drop database if exists " + hub.database + " with (force)");
+                HubsInJvm.dropDatabase(hub.database);
             }
-        }
-    }
-
-    private static Map<String, Object> itProperties() {
-        Properties p = new Properties();
-        try (InputStream in = TwoHubs.class.getResourceAsStream("/it.properties")) {
-            p.load(in);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        Map<String, Object> map = new LinkedHashMap<>();
-        p.forEach((k, v) -> map.put((String) k, v));
-        map.remove("tongban.database.embedded.data-dir");
-        return map;
-    }
-
-    private void admin(String sql) {
-        String user = System.getenv().getOrDefault("TONGBAN_TEST_DB_USER", "postgres");
-        String password = System.getenv().getOrDefault("TONGBAN_TEST_DB_PASSWORD", "");
-        try (Connection c = DriverManager.getConnection(serverUrl, user, password);
-                Statement s = c.createStatement()) {
-            s.execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql, e);
         }
     }
 }
