@@ -38,6 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
 class FederationIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final java.security.Provider BC = new org.bouncycastle.jce.provider.BouncyCastleProvider();
     private final HttpClient http = HttpClient.newHttpClient();
     private TwoHubs hubs;
     private String gdResource;
@@ -703,6 +704,66 @@ class FederationIT {
                         .put("/api/federation/peers/650000", revokeImpostor)
                         .status())
                 .isEqualTo(200);
+    }
+
+    @Test
+    @Order(10)
+    void s10b_aPeerWhoseAnchorHasExpiredIsRefused() throws Exception {
+        java.security.KeyPair pair = cn.tongban.signing.Sm2Signer.generate();
+        java.time.Instant past = Instant.now().minus(Duration.ofDays(400));
+        org.bouncycastle.asn1.x500.X500Name name = new org.bouncycastle.asn1.x500.X500Name("CN=海南省政务数据共享交换平台,C=CN");
+        java.security.cert.X509Certificate expired = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter()
+                .setProvider(BC)
+                .getCertificate(new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(
+                                name,
+                                java.math.BigInteger.TEN,
+                                java.util.Date.from(past),
+                                java.util.Date.from(past.plus(Duration.ofDays(30))),
+                                name,
+                                pair.getPublic())
+                        .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SM3withSM2")
+                                .setProvider(BC)
+                                .build(pair.getPrivate())));
+        Api.Reply registered = hubs.guangdong
+                .api("admin")
+                .post(
+                        "/api/federation/peers",
+                        Map.of(
+                                "province",
+                                "460000",
+                                "name",
+                                "海南省政务数据共享交换平台",
+                                "baseUrl",
+                                "http://127.0.0.1:9",
+                                "certificatePem",
+                                HubKeys.pemOf(expired),
+                                "outboundResources",
+                                List.of(),
+                                "inboundResources",
+                                List.of(),
+                                "reason",
+                                "测试: 过期的锚证书"));
+        assertThat(registered.status()).as(registered.toString()).isEqualTo(201);
+        WireMessage test = new WireMessage(
+                FederationWire.PROTOCOL,
+                UUID.randomUUID().toString(),
+                null,
+                "460000",
+                "440000",
+                Instant.now().toString(),
+                "n-" + UUID.randomUUID(),
+                MessageType.TEST,
+                null,
+                null,
+                null,
+                null,
+                null,
+                OutboundMessage.JSON,
+                null);
+        byte[] body = JSON.writeValueAsBytes(test);
+        String signature = "keyId=" + HubKeys.keyIdOf(expired) + ";algorithm=SM3withSM2;value="
+                + Base64.getEncoder().encodeToString(cn.tongban.signing.Sm2Signer.sign(pair.getPrivate(), body));
+        assertRefused(post(body, signature), 401, "certificate-expired");
     }
 
     @Test
