@@ -88,6 +88,20 @@ public final class WorkingDayCalendar {
         return day;
     }
 
+    /**
+     * The listed days of one kind, for queries that count working days in the database (the
+     * supervision report) and must agree with {@link #isWorkingDay}.
+     */
+    public java.util.SortedSet<LocalDate> listed(DayKind kind) {
+        TreeSet<LocalDate> days = new TreeSet<>();
+        listed.forEach((day, k) -> {
+            if (k == kind) {
+                days.add(day);
+            }
+        });
+        return java.util.Collections.unmodifiableSortedSet(days);
+    }
+
     /** Whether the calendar lists the public holidays of that year (otherwise only weekends count). */
     public boolean covers(int year) {
         return coveredYears.contains(year);

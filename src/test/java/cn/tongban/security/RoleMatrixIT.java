@@ -197,6 +197,12 @@ class RoleMatrixIT {
         rule("POST /api/verifications", EnumSet.noneOf(Who.class));
         rule("GET /api/exchange/hub-certificate", PUBLIC);
         rule("GET /api/exchange/hub-certificates", PUBLIC);
+        // Supervision (监督考核): everything to administrators and auditors; a department's people see
+        // their own line only (the query names the own department, so others' people are denied).
+        rule("GET /api/supervision/report", EnumSet.of(PLATFORM_ADMIN, AUDITOR, DEPARTMENT_ADMIN, APPROVER));
+        rule("GET /api/supervision/reports", READERS);
+        rule("GET /api/supervision/reports/{period}", READERS);
+        rule("POST /api/supervision/reports/{period}", PLATFORM);
         // The schema registry (Confluent's API): read by all; a subject written by its resource's administrators.
         for (String read : List.of(
                 "GET /registry",
@@ -482,6 +488,8 @@ class RoleMatrixIT {
             variables.put("subject", code + "-value");
             variables.put("version", "1");
             variables.put("province", "650000");
+            // A month long past: issuing it (201 once, 409 after) touches no other test's month.
+            variables.put("period", "1999-01");
             variables.put("/api/catalog/negative-list/{id}", entry);
             variables.put("/api/catalog/participants/{uscc}/endpoints/{id}", endpoint);
             variables.put("/api/ops/endpoints/{id}", endpoint);
@@ -540,6 +548,7 @@ class RoleMatrixIT {
                 case "/api/exchange/deliveries", "/api/audit/lineage" -> "?resource=" + code + "&sourceRecordId=good-1";
                 case "/api/calendar/deadline" -> "?start=2026-11-27&workingDays=10";
                 case "/api/audit/bundle", "/api/audit/events" -> "?resource=" + code;
+                case "/api/supervision/report" -> "?from=2026-01-01&to=2026-01-31&department=" + own.uscc();
                 default -> "";
             };
         }
