@@ -17,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * 异议审计: each step of a dispute is one ledger entry, committed with the step. The reasons are
  * staff's free text and may name people: the ledger holds only the SM3 of the reason as stated
- * (so the stored text cannot change unnoticed), never the text itself (DisputesIT s06).
+ * (so the stored text cannot change unnoticed), never the text itself (DisputesIT s01, s04, s06).
  */
 @Component
 class DisputeAudit {

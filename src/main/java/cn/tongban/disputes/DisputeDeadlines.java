@@ -4,7 +4,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * 异议时限: the scheduled pass of {@code routes/disputes.camel.yaml} — an open dispute not answered by
- * its due day is escalated to the platform administrator, once, and audited (DisputesIT s05).
+ * its due day is escalated to the platform administrator, once, and audited (DisputesIT s07).
  */
 @Component
 public class DisputeDeadlines {
