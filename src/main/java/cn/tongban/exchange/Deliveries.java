@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -83,6 +84,51 @@ public class Deliveries {
             JsonNode reasons,
             String status,
             Instant receivedAt) {}
+
+    /**
+     * One delivery as the record a demander received: whose, of which source record, and the fields
+     * it carried (its projection's). For modules that act on what a demander received (disputes);
+     * they check who asks.
+     */
+    public record DeliveredRecord(
+            String deliveryKey,
+            UUID batchId,
+            UUID agreementId,
+            String resourceCode,
+            String demanderUscc,
+            String sourceRecordId,
+            DeliveryStatus status,
+            List<String> fields) {
+
+        /** Whether the demander has it: sent to its endpoint, or waiting in (or taken from) its mailbox. */
+        public boolean received() {
+            return status == DeliveryStatus.DELIVERED
+                    || status == DeliveryStatus.AVAILABLE
+                    || status == DeliveryStatus.ACKED;
+        }
+    }
+
+    public Optional<DeliveredRecord> delivered(String deliveryKey) {
+        return store.deliveryByKey(deliveryKey)
+                .map(row -> new DeliveredRecord(
+                        row.idempotencyKey(),
+                        row.batchId(),
+                        row.agreementId(),
+                        row.resourceCode(),
+                        row.demanderUscc(),
+                        row.sourceRecordId(),
+                        row.status(),
+                        projectedFields(row.schemaFingerprint())));
+    }
+
+    private List<String> projectedFields(String fingerprint) {
+        return store.schema(fingerprint)
+                .map(text -> new org.apache.avro.Schema.Parser()
+                        .parse(text).getFields().stream()
+                                .map(org.apache.avro.Schema.Field::name)
+                                .toList())
+                .orElse(List.of());
+    }
 
     public List<MailboxItem> mailbox(Actor actor, long after, int limit) {
         checkLimit(limit);

@@ -195,6 +195,15 @@ class RoleMatrixIT {
         rule("GET /api/consents/{id}", READERS, notTheGrantee);
         rule("POST /api/consents/{id}/revoke", PLATFORM, notTheGrantee);
         rule("POST /api/verifications", EnumSet.noneOf(Who.class));
+        // Disputes (数据异议): "other" received a record of the own resource and disputes it; the own
+        // participant's administrators and systems answer it. Both parties' people read it, and
+        // those who see everything; operators do not (DisputesIT).
+        Set<Who> notOperators = EnumSet.complementOf(EnumSet.of(OPERATOR, ANONYMOUS));
+        rule("POST /api/disputes", EnumSet.of(OTHER_ADMIN, OTHER_SYSTEM), EnumSet.of(DEPARTMENT_ADMIN, SYSTEM));
+        rule("GET /api/disputes", notOperators);
+        rule("GET /api/disputes/{id}", notOperators, EnumSet.of(OPERATOR));
+        rule("POST /api/disputes/{id}/correct", EnumSet.of(DEPARTMENT_ADMIN, SYSTEM), EnumSet.of(OPERATOR));
+        rule("POST /api/disputes/{id}/reject", EnumSet.of(DEPARTMENT_ADMIN, SYSTEM), EnumSet.of(OPERATOR));
         rule("GET /api/exchange/hub-certificate", PUBLIC);
         rule("GET /api/exchange/hub-certificates", PUBLIC);
         // Supervision (监督考核): everything to administrators and auditors; a department's people see
@@ -383,6 +392,8 @@ class RoleMatrixIT {
         final String queryAgreement;
         final String notaryAgreement;
         final String consent;
+        final String disputed;
+        final String dispute;
 
         Province() {
             created(own.admin().post("/api/catalog/resources", CatalogFixture.resource(code, own.uscc())));
@@ -400,6 +411,10 @@ class RoleMatrixIT {
                                     "/api/catalog/demands",
                                     CatalogFixture.demand(this.own.uscc(), supplied, List.of("certificateNo", "name"))))
                     .json();
+            created(other.admin()
+                    .post(
+                            "/api/catalog/demands",
+                            CatalogFixture.demand(other.uscc(), code, List.of("certificateNo", "school"))));
             notaryAgreement = filed.at("/agreement/id").asString();
             consent = created(notary.admin().post("/api/consents", consentBody()))
                     .json()
@@ -470,6 +485,19 @@ class RoleMatrixIT {
                             java.util.Optional::isPresent)
                     .orElseThrow();
 
+            disputed = jdbc.sql(
+                            "select idempotency_key from delivery where resource_code = ? and demander_uscc = ? and source_record_id = 'good-1'")
+                    .params(code, other.uscc())
+                    .query(String.class)
+                    .single();
+            dispute = created(other.admin()
+                            .post(
+                                    "/api/disputes",
+                                    Map.of("deliveryId", disputed, "fields", List.of("school"), "reason", "矩阵测试")))
+                    .json()
+                    .get("id")
+                    .asString();
+
             schema = admin.get("/registry/subjects/" + code + "-value/versions/1/schema")
                     .body();
             globalLevel = admin.get("/registry/config")
@@ -498,6 +526,7 @@ class RoleMatrixIT {
             variables.put(
                     "/api/catalog/agreements/{id}", filed.at("/agreement/id").asString());
             variables.put("/api/consents/{id}", consent);
+            variables.put("/api/disputes/{id}", dispute);
             variables.put("/api/exchange/dead-letters/{id}", dead);
             variables.put("/api/exchange/quarantine/{id}", held);
             variables.put("/registry/schemas/ids/{id}", Integer.toString(schemaId));
@@ -612,6 +641,11 @@ class RoleMatrixIT {
                     Map.of("key", "10542120200500001", "agreementId", queryAgreement);
                 case "POST /api/exchange/mailbox/ack" -> Map.of("ids", List.of(Long.MAX_VALUE));
                 case "POST /api/consents" -> consentBody();
+                case "POST /api/disputes" ->
+                    Map.of("deliveryId", disputed, "fields", List.of("school"), "reason", "矩阵测试");
+                case "POST /api/disputes/{id}/correct" ->
+                    Map.of("record", record("good-1", idNumber()).get("record"), "reason", "矩阵测试");
+                case "POST /api/disputes/{id}/reject" -> Map.of("reason", "矩阵测试");
                 case "POST /api/consents/{id}/revoke" -> Map.of("reason", "矩阵测试");
                 case "POST /api/verifications" ->
                     Map.of(
@@ -681,6 +715,8 @@ class RoleMatrixIT {
                     + " or (resource_code in (:codes)"
                     + " and type not in ('DELIVERY_FAILED', 'DELIVERED', 'VERIFICATION_REFUSED')))");
             sql.append(", (select count(*) from delivery where resource_code in (:codes))");
+            sql.append(", (select md5(coalesce(string_agg(d::text, ',' order by d.id), ''))"
+                    + " from dispute d where resource_code in (:codes))");
             sql.append(", (select md5(coalesce(string_agg(concat_ws(',', id, status), ',' order by id), ''))"
                     + " from quarantine where resource_code in (:codes))");
             sql.append("))");

@@ -315,6 +315,13 @@ public class ExchangeStore {
                 .optional();
     }
 
+    public Optional<DeliveryRow> deliveryByKey(String idempotencyKey) {
+        return jdbc.sql("select * from delivery where idempotency_key = ?")
+                .param(idempotencyKey)
+                .query(ExchangeStore::delivery)
+                .optional();
+    }
+
     public List<DeliveryRow> deliveriesOf(String demanderUscc, DeliveryStatus status, long afterId, int limit) {
         return jdbc.sql("""
                         select * from delivery where (cast(? as text) is null or demander_uscc = ?) and status = ? and id > ?
