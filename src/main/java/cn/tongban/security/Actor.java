@@ -4,9 +4,10 @@ import java.util.Set;
 
 /**
  * Who is acting: a person or a participant's system (bound to one participant), or the platform.
- * Every service call that changes something takes the actor explicitly.
+ * Every service call that changes something takes the actor explicitly. Serializable: a console
+ * login keeps it in the HTTP session.
  */
-public record Actor(String name, String participantUscc, Set<Role> roles) {
+public record Actor(String name, String participantUscc, Set<Role> roles) implements java.io.Serializable {
 
     public Actor {
         roles = Set.copyOf(roles);

@@ -14,7 +14,7 @@ import org.springframework.security.core.userdetails.User;
  */
 public class AccountPrincipal extends User {
 
-    private final transient Actor actor;
+    private final Actor actor;
     private final int failedLogins;
     private final Instant lockedUntil;
     private final boolean signedRequestsRequired;

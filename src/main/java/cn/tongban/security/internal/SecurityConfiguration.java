@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -19,6 +20,7 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 
@@ -27,6 +29,7 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
  * government systems' clients send credentials); only health and the API description are open.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ConsoleSessionProperties.class)
 class SecurityConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
@@ -57,6 +60,46 @@ class SecurityConfiguration {
                 .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+        return http.build();
+    }
+
+    /**
+     * The console (cn.tongban.console): people log in with a form and keep a session, so CSRF is
+     * on (htmx sends the token as a header). The accounts, password encoder and lockout are the
+     * API's: the same {@code AuthenticationProvider} checks the login, and its failures reach
+     * {@link LoginLockout} as the same events. System credentials never open the console.
+     */
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE + 2)
+    SecurityFilterChain console(HttpSecurity http, ConsoleSessionProperties session) throws Exception {
+        String[] people = {"PLATFORM_ADMIN", "DEPARTMENT_ADMIN", "APPROVER", "AUDITOR", "OPERATOR"};
+        SavedRequestAwareAuthenticationSuccessHandler landing = new SavedRequestAwareAuthenticationSuccessHandler();
+        landing.setDefaultTargetUrl("/console");
+        http.securityMatcher("/console/**", "/webjars/**")
+                .authorizeHttpRequests(requests -> requests.requestMatchers(
+                                "/console/login", "/console/console.css", "/console/console.js", "/webjars/**")
+                        .permitAll()
+                        .requestMatchers("/console/catalog/**")
+                        .hasAnyRole("DEPARTMENT_ADMIN", "PLATFORM_ADMIN")
+                        .requestMatchers("/console/approvals/**")
+                        .hasAnyRole("APPROVER", "PLATFORM_ADMIN")
+                        .requestMatchers("/console/audit/**")
+                        .hasAnyRole("AUDITOR", "PLATFORM_ADMIN")
+                        .requestMatchers("/console/ops/**")
+                        .hasAnyRole("OPERATOR", "PLATFORM_ADMIN")
+                        .anyRequest()
+                        .hasAnyRole(people))
+                .formLogin(form -> form.loginPage("/console/login")
+                        .loginProcessingUrl("/console/login")
+                        .failureUrl("/console/login?error")
+                        .successHandler((request, response, authentication) -> {
+                            request.getSession().setMaxInactiveInterval((int)
+                                    session.sessionTimeout().toSeconds());
+                            landing.onAuthenticationSuccess(request, response, authentication);
+                        }))
+                .logout(logout -> logout.logoutUrl("/console/logout").logoutSuccessUrl("/console/login?logout"))
+                .exceptionHandling(handling -> handling.accessDeniedPage("/console/denied"))
+                .sessionManagement(management -> management.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED));
         return http.build();
     }
 

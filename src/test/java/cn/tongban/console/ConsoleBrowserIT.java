@@ -1,0 +1,271 @@
+package cn.tongban.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import cn.tongban.support.Api;
+import cn.tongban.support.CatalogFixture;
+import cn.tongban.support.HubTest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The console in a real headless Chromium (Debian's chromium and chromium-driver, which .ci/run
+ * installs): log in, register an endpoint, decide an approval, be refused. One browser for all;
+ * each step leaves a screenshot under target/screenshots/.
+ */
+@HubTest
+@TestMethodOrder(MethodOrderer.MethodName.class)
+class ConsoleBrowserIT {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final String NOTARY = "11430100445509870F";
+    private static final Path SCREENSHOTS = Path.of("target/screenshots");
+
+    private static WebDriver browser;
+    private static Path profile;
+
+    @LocalServerPort
+    int port;
+
+    @BeforeAll
+    static void startBrowser() throws IOException {
+        assumeTrue(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "no /usr/bin/chromium and /usr/bin/chromedriver here: apt-get install -y chromium chromium-driver"
+                        + " (.ci/run does)");
+        profile = Files.createTempDirectory("console-it-chromium");
+        ChromeOptions options = new ChromeOptions();
+        // A named binary and driver: Selenium Manager then downloads nothing.
+        options.setBinary(CHROMIUM.toString());
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--window-size=1280,900",
+                "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .build();
+        browser = new ChromeDriver(service, options);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void s01_aWrongPasswordIsRefusedOnTheLoginPage() {
+        open("/console/catalog");
+        assertThat(browser.getCurrentUrl()).endsWith("/console/login");
+        login("gz-admin", "not-the-password");
+        assertThat(find(By.id("login-error")).getText()).contains("用户名或密码错误");
+        shot("01-login-error");
+        open("/console/login?lang=en");
+        assertThat(find(By.id("login-submit")).getText()).isEqualTo("Log in");
+        open("/console/login?lang=zh");
+        assertThat(find(By.id("login-submit")).getText()).isEqualTo("登录");
+    }
+
+    @Test
+    void s02_aDepartmentAdministratorRegistersAWebhookEndpoint() {
+        login("gz-admin", "tongban-demo");
+        assertThat(browser.getCurrentUrl()).contains("/console/catalog");
+        assertThat(find(By.id("current-user")).getText()).isEqualTo("gz-admin");
+        assertThat(find(By.id("current-participant")).getText()).contains("长沙公证处");
+        assertThat(browser.findElements(By.cssSelector(".menu a")))
+                .extracting(WebElement::getText)
+                .containsExactly("目录");
+
+        registerWebhook("ftp://gz.example.cn/hook");
+        WebElement error = find(By.id("error-address"));
+        assertThat(error.getText()).isEqualTo("must be an absolute http(s) URL");
+        // Beside its field: in the address field's row of the form.
+        assertThat(error.findElement(By.xpath(".."))
+                        .findElement(By.id("address"))
+                        .getAttribute("value"))
+                .isEqualTo("ftp://gz.example.cn/hook");
+        shot("02-catalog-bad-address");
+
+        String address = "https://gz.example.cn/hooks/" + UUID.randomUUID();
+        registerWebhook(address);
+        wait(ExpectedConditions.textToBePresentInElementLocated(By.id("endpoints"), address));
+        assertThat(browser.findElements(By.id("error-address"))).isEmpty();
+        assertThat(find(By.cssSelector("#endpoints tr.added td.address")).getText())
+                .isEqualTo(address);
+        shot("03-catalog-endpoint-added");
+
+        JsonNode endpoints = api("gz-admin")
+                .get("/api/catalog/participants/" + NOTARY + "/endpoints")
+                .json();
+        assertThat(endpoints.findValuesAsString("address")).contains(address);
+    }
+
+    @Test
+    void s03_aPageOfAnotherRoleIsRefused() {
+        open("/console/approvals");
+        assertThat(find(By.id("denied")).getText()).isEqualTo("无权访问");
+        shot("04-approvals-refused");
+        logout();
+    }
+
+    @Test
+    void s04_anApproverApprovesOneFieldAndRefusesAnotherWithAReason() {
+        String agreement = conditionalDemandForTheMarriageRegister();
+
+        login("mz-approver", "tongban-demo");
+        assertThat(browser.getCurrentUrl()).contains("/console/approvals");
+        By request = By.id("agreement-" + agreement);
+        assertThat(find(request).getText()).contains("剩余 10 个工作日");
+        shot("05-approvals-inbox");
+
+        decide(agreement, "certificateNo", "approve", null);
+        wait(ExpectedConditions.textToBe(state(agreement, "certificateNo"), "已同意"));
+
+        decide(agreement, "registrationType", "refuse", null);
+        WebElement error = find(By.cssSelector("#field-" + agreement + "-registrationType .error"));
+        assertThat(error.getText()).isEqualTo("a refusal must give its reason");
+        shot("06-approvals-reason-required");
+
+        decide(agreement, "registrationType", "refuse", "婚姻登记类型不属于学历公证所需");
+        wait(ExpectedConditions.textToBe(state(agreement, "registrationType"), "已拒绝"));
+        assertThat(find(state(agreement, "registrationDate")).getText()).isEqualTo("待审批");
+        shot("07-approvals-decided");
+
+        JsonNode fields = api("mz-approver")
+                .get("/api/catalog/agreements/" + agreement)
+                .json()
+                .get("fields");
+        Map<String, String> states = new HashMap<>();
+        Map<String, String> reasons = new HashMap<>();
+        fields.forEach(f -> {
+            states.put(f.get("name").asString(), f.get("state").asString());
+            if (f.has("reason")) {
+                reasons.put(f.get("name").asString(), f.get("reason").asString());
+            }
+        });
+        assertThat(states)
+                .containsEntry("certificateNo", "GRANTED")
+                .containsEntry("registrationType", "REFUSED")
+                .containsEntry("registrationDate", "PENDING");
+        assertThat(reasons).containsEntry("registrationType", "婚姻登记类型不属于学历公证所需");
+        logout();
+    }
+
+    /** A fresh request for three conditional fields of 婚姻登记信息, filed by the notary office. */
+    private String conditionalDemandForTheMarriageRegister() {
+        Map<String, Object> demand = new HashMap<>(CatalogFixture.demand(
+                NOTARY, "MZ-HY-0001", List.of("certificateNo", "registrationType", "registrationDate")));
+        demand.put("serviceItemCode", "GZ-HYGZ-" + UUID.randomUUID().toString().substring(0, 8));
+        Api.Reply filed = api("gz-admin").post("/api/catalog/demands", demand);
+        assertThat(filed.status()).as(filed.toString()).isEqualTo(201);
+        return filed.json().get("agreement").get("id").asString();
+    }
+
+    private void decide(String agreement, String field, String button, String reason) {
+        By row = By.id("field-" + agreement + "-" + field);
+        if (reason != null) {
+            WebElement input = find(row).findElement(By.cssSelector("input.reason"));
+            input.clear();
+            input.sendKeys(reason);
+        }
+        find(row).findElement(By.cssSelector("button." + button)).click();
+        if (reason == null && button.equals("refuse")) {
+            wait(ExpectedConditions.presenceOfElementLocated(
+                    By.cssSelector("#field-" + agreement + "-" + field + " .error")));
+        }
+    }
+
+    private static By state(String agreement, String field) {
+        return By.cssSelector("#field-" + agreement + "-" + field + " td.state");
+    }
+
+    private void registerWebhook(String address) {
+        new Select(find(By.id("direction"))).selectByValue("DEMAND");
+        new Select(find(By.id("kind"))).selectByValue("WEBHOOK");
+        WebElement field = find(By.id("address"));
+        field.clear();
+        field.sendKeys(address);
+        WebElement before = find(By.id("endpoints-panel"));
+        find(By.id("endpoint-submit")).click();
+        // htmx swaps the whole panel: wait until the old one is gone.
+        wait(ExpectedConditions.stalenessOf(before));
+    }
+
+    private void login(String user, String password) {
+        if (!browser.getCurrentUrl().contains("/console/login")) {
+            open("/console/login");
+        }
+        find(By.id("username")).sendKeys(user);
+        find(By.id("password")).sendKeys(password);
+        WebElement submit = find(By.id("login-submit"));
+        submit.click();
+        wait(ExpectedConditions.stalenessOf(submit));
+    }
+
+    private void logout() {
+        find(By.cssSelector(".logout button")).click();
+        wait(ExpectedConditions.urlContains("/console/login?logout"));
+    }
+
+    private void open(String path) {
+        browser.get("http://localhost:" + port + path);
+    }
+
+    private Api api(String demoUser) {
+        return Api.at(port).as(demoUser);
+    }
+
+    private static WebElement find(By by) {
+        return wait(ExpectedConditions.presenceOfElementLocated(by));
+    }
+
+    private static <T> T wait(org.openqa.selenium.support.ui.ExpectedCondition<T> condition) {
+        return new WebDriverWait(browser, Duration.ofSeconds(10)).until(condition);
+    }
+
+    private static void shot(String name) {
+        try {
+            Path taken =
+                    ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE).toPath();
+            Files.move(taken, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
