@@ -30,12 +30,6 @@ class ConsolePageController {
         return "console/denied";
     }
 
-    @GetMapping("/audit")
-    String audit(Model model) {
-        model.addAttribute("page", "menu.audit");
-        return "console/pending";
-    }
-
     @GetMapping("/ops")
     String ops(Model model) {
         model.addAttribute("page", "menu.ops");

@@ -106,6 +106,25 @@ public class AuditTrail {
         return new Page(items, page, size, found.size() > size);
     }
 
+    /** Checks a search's parameters without running it, e.g. before a bundle's download starts. */
+    public void check(Map<String, String> params) {
+        filter(params);
+    }
+
+    /** One event still in the database, as it appears in evidence bundles. */
+    @Transactional(readOnly = true)
+    public BundleFormat.EventLine event(Actor actor, long seq) {
+        requireAuditor(actor);
+        List<BundleFormat.EventLine> found = new ArrayList<>(1);
+        if (seq >= 1) {
+            store.range(seq, seq, e -> found.add(BundleFormat.EventLine.of(e)));
+        }
+        if (found.isEmpty()) {
+            throw ApiException.notFound("ledger event " + seq);
+        }
+        return found.get(0);
+    }
+
     @Transactional(readOnly = true)
     public List<BundleFormat.EventLine> lineage(Actor actor, String resourceCode, String sourceRecordId) {
         requireAuditor(actor);

@@ -187,6 +187,106 @@ class ConsoleBrowserIT {
         logout();
     }
 
+    @Test
+    void s90_anAuditorFollowsAPersonThroughTheLedger() {
+        String person = cn.tongban.identifier.SyntheticIdentifiers.idNumber(
+                new java.util.Random(), "430102", java.time.LocalDate.of(1992, 3, 14));
+        String resource = recordPushedThroughTheApi(person);
+
+        login("auditor", "tongban-demo");
+        open("/console/audit");
+        find(By.id("idNumber")).sendKeys(person);
+        find(By.id("search-submit")).click();
+        WebElement received = find(By.cssSelector("#events tr.event[data-type='RECORD_RECEIVED']"));
+        assertThat(find(By.id("by-person")).getText()).contains("身份证号");
+        assertThat(find(By.id("results")).getText()).doesNotContain(person);
+        shot("1x-audit-search");
+
+        received.click();
+        wait(ExpectedConditions.textToBe(By.id("detail-type"), "RECORD_RECEIVED"));
+        assertThat(find(By.id("event-detail")).getText()).contains(resource).doesNotContain(person);
+        shot("1x-audit-detail");
+
+        find(By.id("lineage-link")).click();
+        wait(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#lineage-graph[data-rendered='true'] canvas")));
+        assertThat(find(By.id("lineage-events")).getText()).contains("RECORD_RECEIVED", "DELIVERY_SIGNED");
+        shot("1x-audit-lineage");
+
+        open("/console/audit");
+        find(By.id("verify-submit")).click();
+        assertThat(find(By.id("chain-intact")).getText()).contains("完整");
+        shot("1x-audit-verify");
+        logout();
+    }
+
+    /** A provider's record about {@code person}, pushed through the intake API to a notary's mailbox; its resource code. */
+    private String recordPushedThroughTheApi(String person) {
+        CatalogFixture fixture = new CatalogFixture(port);
+        CatalogFixture.Party provider = fixture.participant("教育厅(审计)", "DEPARTMENT");
+        CatalogFixture.Party demander = fixture.participant("公证处(审计)", "NOTARY_OFFICE");
+        String code = CatalogFixture.resourceCode();
+        assertThat(provider.admin()
+                        .post("/api/catalog/resources", CatalogFixture.resource(code, provider.uscc()))
+                        .status())
+                .isEqualTo(201);
+        Api.Reply filed = demander.admin()
+                .post(
+                        "/api/catalog/demands",
+                        CatalogFixture.demand(demander.uscc(), code, List.of("certificateNo", "name")));
+        assertThat(filed.status()).as(filed.toString()).isEqualTo(201);
+        List<Map<String, Object>> decisions = new java.util.ArrayList<>();
+        for (JsonNode field : filed.json().at("/agreement/fields")) {
+            if (field.get("state").asString().equals("PENDING")) {
+                decisions.add(Map.of("field", field.get("name").asString(), "outcome", "APPROVE"));
+            }
+        }
+        if (!decisions.isEmpty()) {
+            String id = filed.json().at("/agreement/id").asString();
+            assertThat(provider.approver()
+                            .post("/api/catalog/agreements/" + id + "/decisions", Map.of("decisions", decisions))
+                            .status())
+                    .isEqualTo(200);
+        }
+        Api.Reply endpoint = demander.admin()
+                .post(
+                        "/api/catalog/participants/" + demander.uscc() + "/endpoints",
+                        Map.of("direction", "DEMAND", "kind", "MAILBOX"));
+        assertThat(endpoint.status()).as(endpoint.toString()).isEqualTo(201);
+        JsonNode credential = provider.admin()
+                .post("/api/catalog/participants/" + provider.uscc() + "/credentials", Map.of())
+                .json();
+        Api supplier = Api.at(port)
+                .as(credential.get("keyId").asString(), credential.get("secret").asString());
+        Map<String, Object> record = Map.of(
+                "sourceRecordId",
+                "AUD-1",
+                "record",
+                Map.of(
+                        "certificateNo",
+                        "105421202005001",
+                        "name",
+                        "审计甲",
+                        "idNumber",
+                        person,
+                        "school",
+                        "湖南大学",
+                        "mobile",
+                        "13812345678",
+                        "religion",
+                        "无"));
+        Api.Reply pushed = supplier.post("/api/exchange/intake/" + code, Map.of("records", List.of(record)));
+        assertThat(pushed.status()).as(pushed.toString()).isEqualTo(202);
+        assertThat(pushed.json().get("accepted").asInt()).isEqualTo(1);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(15))
+                .until(() -> api("auditor")
+                        .get("/api/audit/lineage?resource=" + code + "&sourceRecordId=AUD-1")
+                        .body()
+                        .contains("DELIVERY_SIGNED"));
+        return code;
+    }
+
     /** A fresh request for three conditional fields of 婚姻登记信息, filed by the notary office. */
     private String conditionalDemandForTheMarriageRegister() {
         Map<String, Object> demand = new HashMap<>(CatalogFixture.demand(
