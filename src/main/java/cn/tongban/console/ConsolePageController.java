@@ -35,10 +35,4 @@ class ConsolePageController {
         model.addAttribute("page", "menu.audit");
         return "console/pending";
     }
-
-    @GetMapping("/ops")
-    String ops(Model model) {
-        model.addAttribute("page", "menu.ops");
-        return "console/pending";
-    }
 }
