@@ -38,7 +38,7 @@ import tools.jackson.databind.JsonNode;
 class OpsPageController {
 
     /** One component's light: its name, status and what it says about itself. */
-    record Light(String name, String status, Map<String, Object> details) {}
+    record Light(String name, String status, Map<String, Object> details, Map<String, Object> shown) {}
 
     /** A banner: which component, how it stands, and the part of it concerned (a route, a key). */
     record Alert(String component, String status, String subject, String detail) {}
@@ -183,7 +183,33 @@ class OpsPageController {
                     .getComponents()
                     .forEach((n, p) -> details.put(n, p.getStatus().getCode()));
         }
-        return new Light(name, part.getStatus().getCode(), details);
+        return new Light(name, part.getStatus().getCode(), details, shown(details));
+    }
+
+    /**
+     * The details worth a glance: Camel's {@code .data} entries dropped and, where a component
+     * lists many parts (routes, consumers, peers), only those not UP, with how many are.
+     */
+    private static Map<String, Object> shown(Map<String, Object> details) {
+        Map<String, Object> shown = new LinkedHashMap<>();
+        int up = 0;
+        for (Map.Entry<String, Object> d : details.entrySet()) {
+            if (d.getKey().endsWith(".data")) {
+                continue;
+            }
+            Object value = d.getValue() instanceof Map<?, ?> m ? m.get("status") : d.getValue();
+            String text = String.valueOf(value);
+            if ((d.getValue() instanceof Map<?, ?> || d.getKey().contains(":"))
+                    && (text.equals("UP") || text.equals("CONNECTED"))) {
+                up++;
+                continue;
+            }
+            shown.put(d.getKey(), value);
+        }
+        if (up > 0) {
+            shown.put("UP", up);
+        }
+        return shown;
     }
 
     /** A banner for each component not UP; for the delivery routes, one per route that is DOWN. */
