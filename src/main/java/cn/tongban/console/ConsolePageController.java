@@ -29,10 +29,4 @@ class ConsolePageController {
     String denied(Model model) {
         return "console/denied";
     }
-
-    @GetMapping("/ops")
-    String ops(Model model) {
-        model.addAttribute("page", "menu.ops");
-        return "console/pending";
-    }
 }

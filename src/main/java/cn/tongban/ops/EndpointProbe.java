@@ -24,7 +24,7 @@ import org.springframework.stereotype.Component;
  * sent); a Kafka topic is described by the brokers. Nothing about records is in the answer.
  */
 @Component
-class EndpointProbe {
+public class EndpointProbe {
 
     private final ExchangeProperties properties;
     private final HubRequestSigning signing;
@@ -40,7 +40,7 @@ class EndpointProbe {
     }
 
     /** How a connection test went: {@code reachable}, TLS protocol and peer, HTTP status, latency, or why not. */
-    record Result(
+    public record Result(
             String endpointKind, boolean reachable, String tls, Integer statusCode, long latencyMs, String detail) {}
 
     Result test(Endpoint endpoint) {

@@ -1,14 +1,7 @@
 package cn.tongban.ops;
 
-import cn.tongban.catalog.Endpoint;
-import cn.tongban.catalog.ParticipantRegistry;
-import cn.tongban.exchange.Deliveries;
-import cn.tongban.exchange.OutboxWatch;
-import cn.tongban.exchange.RouteControls;
-import cn.tongban.history.ChangeLog;
 import cn.tongban.security.Actor;
 import cn.tongban.security.CurrentActor;
-import cn.tongban.security.Role;
 import cn.tongban.signing.HubKeyRotation;
 import cn.tongban.signing.HubKeys;
 import cn.tongban.web.ApiException;
@@ -20,9 +13,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -40,39 +31,15 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/ops")
 class OpsController {
 
-    private final RouteOverview overview;
-    private final RouteControls controls;
-    private final Deliveries deliveries;
-    private final ParticipantRegistry participants;
-    private final EndpointProbe probe;
+    private final Operations operations;
     private final Maintenance maintenance;
-    private final OutboxWatch outbox;
-    private final ChangeLog changes;
     private final HubKeyRotation rotation;
 
-    OpsController(
-            RouteOverview overview,
-            RouteControls controls,
-            Deliveries deliveries,
-            ParticipantRegistry participants,
-            EndpointProbe probe,
-            Maintenance maintenance,
-            OutboxWatch outbox,
-            ChangeLog changes,
-            HubKeyRotation rotation) {
-        this.rotation = rotation;
-        this.overview = overview;
-        this.controls = controls;
-        this.deliveries = deliveries;
-        this.participants = participants;
-        this.probe = probe;
+    OpsController(Operations operations, Maintenance maintenance, HubKeyRotation rotation) {
+        this.operations = operations;
         this.maintenance = maintenance;
-        this.outbox = outbox;
-        this.changes = changes;
+        this.rotation = rotation;
     }
-
-    /** Why an operator acts: kept in the ledger beside who did it. */
-    record Reason(@NotBlank @Size(max = 500) String reason) {}
 
     /** Maintenance on or off, why, and what suppliers are told to wait. */
     record MaintenanceRequest(
@@ -84,52 +51,34 @@ class OpsController {
 
     @GetMapping("/routes")
     List<RouteOverview.RouteView> routes() {
-        operator();
-        return overview.routes();
+        return operations.routes(CurrentActor.get());
     }
 
     @GetMapping("/routes/{id}")
     RouteOverview.RouteView route(@PathVariable String id) {
-        operator();
-        return overview.route(id).orElseThrow(() -> ApiException.notFound("route"));
+        return operations.route(id, CurrentActor.get());
     }
 
     @PostMapping("/routes/{id}/suspend")
-    RouteOverview.RouteView suspend(@PathVariable String id, @Valid @RequestBody Reason request) throws Exception {
-        controls.suspend(id, operator(), request.reason());
-        return route(id);
+    RouteOverview.RouteView suspend(@PathVariable String id, @Valid @RequestBody Operations.Reason request)
+            throws Exception {
+        return operations.suspend(id, request.reason(), CurrentActor.get());
     }
 
     @PostMapping("/routes/{id}/resume")
-    RouteOverview.RouteView resume(@PathVariable String id, @Valid @RequestBody Reason request) throws Exception {
-        controls.resume(id, operator(), request.reason());
-        return route(id);
+    RouteOverview.RouteView resume(@PathVariable String id, @Valid @RequestBody Operations.Reason request)
+            throws Exception {
+        return operations.resume(id, request.reason(), CurrentActor.get());
     }
 
     @PostMapping("/endpoints/{id}/test")
-    @Transactional
     EndpointProbe.Result test(@PathVariable UUID id) {
-        Actor actor = operator();
-        Endpoint endpoint = participants.endpoint(id).orElseThrow(() -> ApiException.notFound("endpoint"));
-        EndpointProbe.Result result = probe.test(endpoint);
-        changes.record(
-                actor.name(),
-                "endpoint",
-                id.toString(),
-                "connection-tested",
-                null,
-                Map.of("reachable", result.reachable(), "latencyMs", result.latencyMs()),
-                result.detail());
-        return result;
+        return operations.test(id, CurrentActor.get());
     }
 
     @PostMapping("/endpoints/{id}/dead-letters/replay")
-    Replayed replayDeadLetters(@PathVariable UUID id, @Valid @RequestBody Reason request) {
-        Actor actor = operator();
-        participants.endpoint(id).orElseThrow(() -> ApiException.notFound("endpoint"));
-        int replayed = deliveries.replayEndpoint(actor, id, request.reason());
-        outbox.refresh();
-        return new Replayed(id.toString(), replayed);
+    Replayed replayDeadLetters(@PathVariable UUID id, @Valid @RequestBody Operations.Reason request) {
+        return new Replayed(id.toString(), operations.replayDeadLetters(id, request.reason(), CurrentActor.get()));
     }
 
     @GetMapping("/maintenance")
@@ -152,7 +101,7 @@ class OpsController {
 
     /** 密钥轮换: a new hub signing key from now on; platform administrators only, with a reason for the ledger. */
     @PostMapping("/hub-keys/rotate")
-    Rotated rotateHubKey(@Valid @RequestBody Reason request) {
+    Rotated rotateHubKey(@Valid @RequestBody Operations.Reason request) {
         Actor actor = platformAdmin("rotating the hub's signing key");
         HubKeys.Rotation rotated = rotation.rotate(actor.name(), request.reason());
         return new Rotated(rotated.previousKeyId(), rotated.keyId());
@@ -160,7 +109,7 @@ class OpsController {
 
     /** A new SM4 data key for data at rest from now on; platform administrators only. */
     @PostMapping("/data-keys/rotate")
-    HubKeyRotation.DataKeyRotation rotateDataKey(@Valid @RequestBody Reason request) {
+    HubKeyRotation.DataKeyRotation rotateDataKey(@Valid @RequestBody Operations.Reason request) {
         Actor actor = platformAdmin("rotating the hub's data key");
         return rotation.rotateDataKey(actor.name(), request.reason());
     }
@@ -174,10 +123,6 @@ class OpsController {
     }
 
     private static Actor operator() {
-        Actor actor = CurrentActor.get();
-        if (!actor.isPlatformAdmin() && !actor.has(Role.OPERATOR)) {
-            throw ApiException.forbidden("the operations API is for operators and platform administrators");
-        }
-        return actor;
+        return Operations.operator(CurrentActor.get());
     }
 }

@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
 
 /** 线路总览: every route as an operator sees it — what it serves, its state and health, its counts, backlog and lag. */
 @Component
-class RouteOverview {
+public class RouteOverview {
 
     private final CamelContext camel;
     private final DeliveryRoutes deliveries;
@@ -30,7 +30,7 @@ class RouteOverview {
     }
 
     /** One route; the endpoint fields are empty for the hub's own (system) routes. */
-    record RouteView(
+    public record RouteView(
             String id,
             RouteKind kind,
             String description,

@@ -368,4 +368,146 @@ class ConsoleBrowserIT {
             throw new java.io.UncheckedIOException(e);
         }
     }
+
+    /**
+     * 运维: an operator sees the health lights, suspends a delivery route (a reason is required),
+     * resumes it, tests its connection and replays a dead letter; checked through the API and
+     * the ledger. A fresh notary with an unreachable webhook makes the dead letter.
+     */
+    @Test
+    void s2x_anOperatorSuspendsResumesTestsAndReplays() {
+        CatalogFixture fixture = new CatalogFixture(port);
+        CatalogFixture.Party supplier = fixture.participant("教育厅(运维)", "DEPARTMENT");
+        CatalogFixture.Party notary = fixture.participant("公证处(运维)", "NOTARY_OFFICE");
+        String code = CatalogFixture.resourceCode();
+        assertThat(supplier.admin()
+                        .post("/api/catalog/resources", CatalogFixture.resource(code, supplier.uscc()))
+                        .status())
+                .isEqualTo(201);
+        assertThat(notary.admin()
+                        .post(
+                                "/api/catalog/demands",
+                                CatalogFixture.demand(notary.uscc(), code, List.of("certificateNo", "name", "school")))
+                        .status())
+                .isEqualTo(201);
+        // Nobody listens on the discard port: the notary's delivery dies after its retries.
+        Api.Reply endpoint = notary.admin()
+                .post(
+                        "/api/catalog/participants/" + notary.uscc() + "/endpoints",
+                        Map.of("direction", "DEMAND", "kind", "WEBHOOK", "address", "http://127.0.0.1:9/hook"));
+        assertThat(endpoint.status()).as(endpoint.toString()).isEqualTo(201);
+        String route = "deliver-" + endpoint.json().get("id").asString();
+        JsonNode credential = supplier.admin()
+                .post("/api/catalog/participants/" + supplier.uscc() + "/credentials", Map.of())
+                .json();
+        Api system = Api.at(port)
+                .as(credential.get("keyId").asString(), credential.get("secret").asString());
+        Api ops = api("ops");
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> ops.get("/api/ops/routes/" + route).status() == 200);
+        Map<String, Object> good = new HashMap<>(Map.of(
+                "certificateNo", "105421202005001",
+                "name", "测试",
+                "school", "湖南大学",
+                "mobile", "13812345678",
+                "religion", "无"));
+        Map<String, Object> bad = new HashMap<>(good);
+        good.put(
+                "idNumber",
+                cn.tongban.identifier.SyntheticIdentifiers.idNumber(
+                        new java.util.Random(7), "430102", java.time.LocalDate.of(1995, 5, 20)));
+        bad.put("idNumber", "430102199505200000");
+        Api.Reply pushed = system.post(
+                "/api/exchange/intake/" + code,
+                Map.of(
+                        "records",
+                        List.of(
+                                Map.of("sourceRecordId", "ops-good-1", "record", good),
+                                Map.of("sourceRecordId", "ops-bad-1", "record", bad))));
+        assertThat(pushed.status()).as(pushed.toString()).isEqualTo(202);
+        long dead = org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> {
+                            for (JsonNode d : ops.get("/api/exchange/dead-letters?limit=1000")
+                                    .json()) {
+                                if (d.get("resourceCode").asString().equals(code)) {
+                                    return d.get("id").asLong();
+                                }
+                            }
+                            return 0L;
+                        },
+                        id -> id > 0);
+
+        login("ops", "tongban-demo");
+        assertThat(browser.getCurrentUrl()).contains("/console/ops");
+        assertThat(browser.findElements(By.cssSelector("#lights tbody tr"))).isNotEmpty();
+        assertThat(find(By.cssSelector("#light-db .light")).getText()).isEqualTo("UP");
+        assertThat(find(By.id("overall")).getText()).isNotBlank();
+        shot("2x-ops-1-dashboard");
+
+        open("/console/ops/routes");
+        By row = By.id("route-" + route);
+        find(row).findElement(By.cssSelector("button.suspend")).click();
+        WebElement error = find(By.cssSelector("#route-" + route + " form.control .error"));
+        assertThat(error.getText()).isNotBlank();
+        // Beside its field: in the reason's form.
+        assertThat(error.findElement(By.xpath("..")).findElements(By.name("reason")))
+                .hasSize(1);
+        shot("2x-ops-2-reason-required");
+
+        WebElement before = find(row);
+        before.findElement(By.name("reason")).sendKeys("公证处系统升级");
+        before.findElement(By.cssSelector("button.suspend")).click();
+        wait(ExpectedConditions.stalenessOf(before));
+        wait(ExpectedConditions.textToBe(By.cssSelector("#route-" + route + " td.health"), "SUSPENDED"));
+        assertThat(find(By.cssSelector("#route-" + route + " td.state")).getText())
+                .isEqualTo("Suspended");
+        shot("2x-ops-3-route-suspended");
+
+        JsonNode suspended = ops.get("/api/ops/routes/" + route).json();
+        assertThat(suspended.get("state").asString()).isEqualTo("Suspended");
+        assertThat(suspended.get("health").asString()).isEqualTo("SUSPENDED");
+        JsonNode events = api("auditor")
+                .get("/api/audit/events?type=CHANGE:route&size=50")
+                .json()
+                .get("items");
+        List<String> actions = new java.util.ArrayList<>();
+        for (JsonNode event : events) {
+            if (event.get("details").asString().contains(route)) {
+                assertThat(event.get("actor").asString()).isEqualTo("ops");
+                actions.add(event.get("outcome").asString() + ":"
+                        + Api.json(event.get("details").asString())
+                                .get("reason")
+                                .asString());
+            }
+        }
+        assertThat(actions).containsExactly("suspended:公证处系统升级");
+
+        before = find(row);
+        before.findElement(By.name("reason")).sendKeys("升级完成");
+        before.findElement(By.cssSelector("button.resume")).click();
+        wait(ExpectedConditions.stalenessOf(before));
+        wait(ExpectedConditions.textToBe(By.cssSelector("#route-" + route + " td.state"), "Started"));
+        assertThat(ops.get("/api/ops/routes/" + route).json().get("state").asString())
+                .isEqualTo("Started");
+
+        before = find(row);
+        before.findElement(By.cssSelector("button.test")).click();
+        wait(ExpectedConditions.stalenessOf(before));
+        assertThat(find(By.cssSelector("#route-" + route + " .tested")).getText())
+                .contains("不可达");
+        shot("2x-ops-4-connection-tested");
+
+        open("/console/ops/dead-letters");
+        assertThat(find(By.id("quarantine")).getText()).contains("ops-bad-1").contains("idNumber");
+        WebElement letter = find(By.id("dead-" + dead));
+        letter.findElement(By.cssSelector("button.replay")).click();
+        wait(ExpectedConditions.stalenessOf(letter));
+        assertThat(find(By.cssSelector("#dead-" + dead + " .replayed")).getText())
+                .startsWith("已重放");
+        shot("2x-ops-5-dead-letter-replayed");
+        logout();
+    }
 }
