@@ -24,8 +24,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.JsonNode;
@@ -168,7 +168,8 @@ public class SupplyList {
         Schema schema;
         try {
             schema = new Schema.Parser().parse(text);
-        } catch (SchemaParseException | NullPointerException e) {
+        } catch (AvroRuntimeException | NullPointerException | IllegalArgumentException e) {
+            // SchemaParseException, and AvroTypeException for a default that does not fit (a number beyond range, say)
             throw ApiException.invalid("schema", "avro-schema", "is not a valid Avro schema: " + avroMessage(e));
         }
         if (schema.getType() != Schema.Type.RECORD) {

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility.Incompatibility;
-import org.apache.avro.SchemaParseException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -328,7 +327,8 @@ public class SchemaRegistry {
         }
         try {
             return new Schema.Parser().parse(text);
-        } catch (SchemaParseException | NullPointerException | IllegalArgumentException e) {
+        } catch (org.apache.avro.AvroRuntimeException | NullPointerException | IllegalArgumentException e) {
+            // SchemaParseException, and AvroTypeException for a default that does not fit its type
             throw RegistryException.invalidSchema(why(e));
         }
     }
