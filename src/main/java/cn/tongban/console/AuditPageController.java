@@ -1,6 +1,7 @@
 package cn.tongban.console;
 
 import cn.tongban.ledger.AuditTrail;
+import cn.tongban.ledger.BundleFormat.EventLine;
 import cn.tongban.ledger.Ledger;
 import cn.tongban.security.Actor;
 import cn.tongban.security.CurrentActor;
@@ -20,7 +21,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
-import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -32,34 +32,12 @@ import tools.jackson.databind.json.JsonMapper;
 @RequestMapping("/console/audit")
 class AuditPageController {
 
-    /** An event as the API and the evidence bundles show it (the ledger holds no personal data). */
-    record Event(
-            long seq,
-            String occurredAt,
-            String type,
-            String actor,
-            String participantUscc,
-            String resourceCode,
-            String agreementId,
-            String purpose,
-            String serviceItemCode,
-            String outcome,
-            String sourceRecordId,
-            String deliveryKey,
-            String personRef,
-            String payloadDigest,
-            String details,
-            String prevHash,
-            String hash) {}
-
     /** The search form as typed, less the ID number, which is never sent back to the browser. */
     record SearchForm(String type, String resource, String participant, String from, String to) {
         static SearchForm empty() {
             return new SearchForm("", "", "", "", "");
         }
     }
-
-    private static final TypeReference<List<Event>> EVENTS = new TypeReference<>() {};
 
     private final AuditTrail trail;
     private final JsonMapper json;
@@ -98,7 +76,7 @@ class AuditPageController {
         model.addAttribute("oob", htmx != null);
         try {
             AuditTrail.Page found = trail.search(CurrentActor.get(), params);
-            model.addAttribute("events", json.convertValue(found.items(), EVENTS));
+            model.addAttribute("events", found.items());
             model.addAttribute("page", found.page());
             model.addAttribute("hasMore", found.hasMore());
             model.addAttribute("errors", Map.of());
@@ -113,7 +91,7 @@ class AuditPageController {
 
     @GetMapping("/events/{seq}")
     String event(@PathVariable long seq, Model model) {
-        model.addAttribute("event", json.convertValue(trail.event(CurrentActor.get(), seq), Event.class));
+        model.addAttribute("event", trail.event(CurrentActor.get(), seq));
         return "console/audit :: detail";
     }
 
@@ -129,7 +107,7 @@ class AuditPageController {
             return "console/audit-lineage";
         }
         try {
-            List<Event> events = json.convertValue(trail.lineage(CurrentActor.get(), resource, sourceRecordId), EVENTS);
+            List<EventLine> events = trail.lineage(CurrentActor.get(), resource, sourceRecordId);
             model.addAttribute("events", events);
             // Inside a <script> element: no "<" may end it early.
             model.addAttribute(

@@ -1,6 +1,6 @@
 package cn.tongban.console;
 
-import cn.tongban.console.AuditPageController.Event;
+import cn.tongban.ledger.BundleFormat.EventLine;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,10 +21,10 @@ record LineageGraph(List<Node> nodes, List<Link> links) {
 
     record Link(String source, String target) {}
 
-    static LineageGraph of(List<Event> events, JsonMapper json) {
+    static LineageGraph of(List<EventLine> events, JsonMapper json) {
         Map<Integer, Integer> rows = new HashMap<>();
         List<Node> nodes = new ArrayList<>();
-        for (Event e : events) {
+        for (EventLine e : events) {
             int step = step(e);
             int row = rows.merge(step, 1, Integer::sum) - 1;
             String name = e.type() + " #" + e.seq();
@@ -54,7 +54,7 @@ record LineageGraph(List<Node> nodes, List<Link> links) {
         return new LineageGraph(nodes, links);
     }
 
-    private static int step(Event e) {
+    private static int step(EventLine e) {
         return step(e.type(), e.outcome());
     }
 

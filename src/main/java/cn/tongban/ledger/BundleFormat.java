@@ -7,7 +7,7 @@ import java.util.List;
  * 证据包格式: the lines of an evidence bundle's files, shared by the writer and the offline
  * verifier. Hashes are hex, signatures base64 (DER), times as the ledger hashes them.
  */
-final class BundleFormat {
+public final class BundleFormat {
 
     static final String FORMAT = "tongban-evidence-v1";
     /** Events are stored in entries of {@link #EVENTS_PER_ENTRY}, so a verifier can inflate them on every core. */
@@ -53,7 +53,8 @@ final class BundleFormat {
 
     private BundleFormat() {}
 
-    record EventLine(
+    /** An event as the auditors' API, the console and evidence bundles show it (the ledger holds no personal data). */
+    public record EventLine(
             long seq,
             String occurredAt,
             String type,
