@@ -1,15 +1,11 @@
 package cn.tongban.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import cn.tongban.support.Api;
 import cn.tongban.support.CatalogFixture;
 import cn.tongban.support.HubTest;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -17,19 +13,15 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
@@ -42,50 +34,29 @@ import tools.jackson.databind.JsonNode;
 @TestMethodOrder(MethodOrderer.MethodName.class)
 class ConsoleBrowserIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String NOTARY = "11430100445509870F";
-    private static final Path SCREENSHOTS = Path.of("target/screenshots");
 
+    private static ConsoleBrowser console;
     private static WebDriver browser;
-    private static Path profile;
 
     @LocalServerPort
     int port;
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        assumeTrue(
-                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "no /usr/bin/chromium and /usr/bin/chromedriver here: apt-get install -y chromium chromium-driver"
-                        + " (.ci/run does)");
-        profile = Files.createTempDirectory("console-it-chromium");
-        ChromeOptions options = new ChromeOptions();
-        // A named binary and driver: Selenium Manager then downloads nothing.
-        options.setBinary(CHROMIUM.toString());
-        options.addArguments(
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-dev-shm-usage",
-                "--window-size=1280,900",
-                "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .build();
-        browser = new ChromeDriver(service, options);
-        Files.createDirectories(SCREENSHOTS);
+        console = ConsoleBrowser.start();
+        browser = console.driver();
+    }
+
+    @BeforeEach
+    void atThisHub() {
+        console.at(port);
     }
 
     @AfterAll
     static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
+        if (console != null) {
+            console.close();
         }
     }
 
@@ -328,23 +299,15 @@ class ConsoleBrowserIT {
     }
 
     private void login(String user, String password) {
-        if (!browser.getCurrentUrl().contains("/console/login")) {
-            open("/console/login");
-        }
-        find(By.id("username")).sendKeys(user);
-        find(By.id("password")).sendKeys(password);
-        WebElement submit = find(By.id("login-submit"));
-        submit.click();
-        wait(ExpectedConditions.stalenessOf(submit));
+        console.login(user, password);
     }
 
     private void logout() {
-        find(By.cssSelector(".logout button")).click();
-        wait(ExpectedConditions.urlContains("/console/login?logout"));
+        console.logout();
     }
 
     private void open(String path) {
-        browser.get("http://localhost:" + port + path);
+        console.open(path);
     }
 
     private Api api(String demoUser) {
@@ -352,21 +315,15 @@ class ConsoleBrowserIT {
     }
 
     private static WebElement find(By by) {
-        return wait(ExpectedConditions.presenceOfElementLocated(by));
+        return console.find(by);
     }
 
     private static <T> T wait(org.openqa.selenium.support.ui.ExpectedCondition<T> condition) {
-        return new WebDriverWait(browser, Duration.ofSeconds(10)).until(condition);
+        return console.waitFor(condition);
     }
 
     private static void shot(String name) {
-        try {
-            Path taken =
-                    ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE).toPath();
-            Files.move(taken, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        console.shot(name);
     }
 
     /**
