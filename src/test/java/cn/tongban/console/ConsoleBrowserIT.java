@@ -73,6 +73,48 @@ class ConsoleBrowserIT {
         assertThat(find(By.id("login-submit")).getText()).isEqualTo("登录");
     }
 
+    /**
+     * The login form counts wrong passwords with the API's HTTP Basic: ten in a row lock the
+     * account, the right password is then refused with the same words, the lock is in the ledger,
+     * and the platform administrator's unlock opens the form again.
+     */
+    @Test
+    void s01b_tenWrongPasswordsOnTheFormLockTheLogin() {
+        String username = "form-lock-" + UUID.randomUUID().toString().substring(0, 8);
+        String right = "Form-Lock-Passw0rd";
+        Api admin = api("admin");
+        Api.Reply created = admin.post(
+                "/api/security/accounts",
+                Map.of("username", username, "password", right, "displayName", "审计员", "roles", List.of("AUDITOR")));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+
+        open("/console/login");
+        for (int i = 0; i < 10; i++) {
+            login(username, "Wrong-Guess-7731");
+        }
+        String wrongPassword = find(By.id("login-error")).getText();
+        login(username, right);
+        assertThat(browser.getCurrentUrl()).contains("/console/login");
+        assertThat(find(By.id("login-error")).getText()).isEqualTo(wrongPassword);
+        shot("01b-login-locked");
+        assertThat(Api.at(port).as(username, right).get("/api/security/me").status())
+                .as("the form's failures lock HTTP Basic too")
+                .isEqualTo(401);
+        JsonNode locks = api("auditor")
+                .get("/api/audit/events?type=ACCOUNT_LOCKED&size=200")
+                .json()
+                .get("items");
+        assertThat(locks.findValuesAsString("details"))
+                .filteredOn(details -> details.contains("\"" + username + "\""))
+                .hasSize(1);
+
+        Api.Reply unlocked = admin.post("/api/security/accounts/" + username + "/unlock", Map.of());
+        assertThat(unlocked.status()).as(unlocked.toString()).isBetween(200, 204);
+        login(username, right);
+        assertThat(find(By.id("current-user")).getText()).isEqualTo(username);
+        logout();
+    }
+
     @Test
     void s02_aDepartmentAdministratorRegistersAWebhookEndpoint() {
         login("gz-admin", "tongban-demo");

@@ -1,0 +1,37 @@
+package cn.tongban.console;
+
+import cn.tongban.catalog.Participant;
+import cn.tongban.catalog.ParticipantRegistry;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Component;
+import org.springframework.web.context.annotation.RequestScope;
+
+/**
+ * People read participants by name, not by their 统一社会信用代码. Pages call
+ * {@code ${@participantNames.of(uscc)}}; the names are read once per request, so a table of fifty
+ * ledger events costs one query, not fifty. A code the catalog does not know (another province's
+ * participant) is shown as it is.
+ */
+@Component("participantNames")
+@RequestScope
+public class ParticipantNames {
+
+    private final ParticipantRegistry registry;
+    private Map<String, String> names;
+
+    ParticipantNames(ParticipantRegistry registry) {
+        this.registry = registry;
+    }
+
+    public String of(String uscc) {
+        if (uscc == null || uscc.isBlank()) {
+            return "";
+        }
+        if (names == null) {
+            names = registry.list(null).stream()
+                    .collect(Collectors.toMap(Participant::uscc, Participant::name, (a, b) -> a));
+        }
+        return names.getOrDefault(uscc, uscc);
+    }
+}
