@@ -1,5 +1,6 @@
 package cn.tongban.ops;
 
+import cn.tongban.cluster.SingletonRoutes;
 import cn.tongban.exchange.DeliveryLane;
 import cn.tongban.exchange.DeliveryRoutes;
 import cn.tongban.exchange.OutboxWatch;
@@ -35,6 +36,9 @@ class HubHealth {
     static final Status WARN = new Status("WARN", "needs attention soon");
 
     static final Duration CERTIFICATE_WARNING = Duration.ofDays(30);
+
+    /** A singleton route's state on an instance that does not hold the lease. */
+    static final String STANDBY = "STANDBY";
 
     @Bean
     HealthIndicator deliveryRoutesHealthIndicator(DeliveryRoutes routes, OutboxWatch outbox) {
@@ -77,8 +81,9 @@ class HubHealth {
             for (Route route : camel.getRoutes()) {
                 if (RouteControls.RouteKind.of(route.getRouteId()) == RouteControls.RouteKind.INTAKE) {
                     ServiceStatus status = camel.getRouteController().getRouteStatus(route.getRouteId());
-                    details.put(route.getRouteId(), status.name());
-                    up &= status.isStarted() || status.isSuspended();
+                    boolean standby = SingletonRoutes.standsBy(route);
+                    details.put(route.getRouteId(), standby ? STANDBY : status.name());
+                    up &= status.isStarted() || status.isSuspended() || standby;
                 }
             }
             return (up ? Health.up() : Health.down()).withDetails(details).build();
@@ -93,13 +98,17 @@ class HubHealth {
     HealthIndicator ledgerSealerHealthIndicator(Ledger ledger, CamelContext camel, Clock clock) {
         return guarded(() -> {
             ServiceStatus route = camel.getRouteController().getRouteStatus("ledger-sealer");
+            // Another instance seals while it holds the singleton lease: then only the lag counts.
+            boolean standby = camel.getRoute("ledger-sealer") != null
+                    && SingletonRoutes.standsBy(camel.getRoute("ledger-sealer"));
             Ledger.SealLag lag = ledger.sealLag();
             Duration limit = max(ledger.sealPeriod().multipliedBy(10), Duration.ofMinutes(2));
             Duration age =
                     lag.lastSealedAt() == null ? Duration.ZERO : Duration.between(lag.lastSealedAt(), clock.instant());
             boolean behind = lag.unsealedEvents() > 0 && lag.lastSealedAt() != null && age.compareTo(limit) > 0;
-            Health.Builder health = route != null && route.isStarted() && !behind ? Health.up() : Health.down();
-            health.withDetail("route", route == null ? "MISSING" : route.name())
+            Health.Builder health =
+                    route != null && (route.isStarted() || standby) && !behind ? Health.up() : Health.down();
+            health.withDetail("route", route == null ? "MISSING" : standby ? STANDBY : route.name())
                     .withDetail("unsealedEvents", lag.unsealedEvents());
             if (lag.lastSealedAt() != null) {
                 health.withDetail("lastSealedAt", lag.lastSealedAt().toString())

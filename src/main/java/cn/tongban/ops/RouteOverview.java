@@ -1,5 +1,6 @@
 package cn.tongban.ops;
 
+import cn.tongban.cluster.SingletonRoutes;
 import cn.tongban.exchange.DeliveryLane;
 import cn.tongban.exchange.DeliveryRoutes;
 import cn.tongban.exchange.OutboxWatch;
@@ -96,7 +97,9 @@ public class RouteOverview {
     private RouteView other(Route route) {
         String id = route.getRouteId();
         String state = state(id);
-        String health = state.equals("Started") ? "UP" : state.equals("Suspended") ? "SUSPENDED" : "DOWN";
+        String health = state.equals("Started")
+                ? "UP"
+                : state.equals("Suspended") ? "SUSPENDED" : SingletonRoutes.standsBy(route) ? "STANDBY" : "DOWN";
         DeliveryLane.Outcome failure = metrics.lastFailure(id)
                 .map(f -> new DeliveryLane.Outcome(f.at(), f.exception()))
                 .orElse(null);

@@ -37,6 +37,11 @@ public final class Api {
         return as(demoUser, "tongban-demo");
     }
 
+    /** The same caller talking to another hub instance on this machine. */
+    public Api onPort(int port) {
+        return new Api("http://localhost:" + port, authorization);
+    }
+
     /** The Authorization header this client sends, for requests it cannot build itself. */
     public String authorization() {
         return authorization;

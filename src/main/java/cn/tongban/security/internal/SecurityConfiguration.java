@@ -120,14 +120,10 @@ class SecurityConfiguration {
                         .hasAnyRole("OPERATOR", "PLATFORM_ADMIN")
                         .anyRequest()
                         .authenticated())
-                .httpBasic(basic -> basic.authenticationEntryPoint((request, response, e) -> problem(
-                        response,
-                        HttpStatus.UNAUTHORIZED,
-                        "authentication required: HTTP Basic with a login or a system credential")))
-                .exceptionHandling(handling -> handling.authenticationEntryPoint((request, response, e) -> problem(
-                                response,
-                                HttpStatus.UNAUTHORIZED,
-                                "authentication required: HTTP Basic with a login or a system credential"))
+                .httpBasic(basic ->
+                        basic.authenticationEntryPoint((request, response, e) -> refuseAuthentication(response, e)))
+                .exceptionHandling(handling -> handling.authenticationEntryPoint(
+                                (request, response, e) -> refuseAuthentication(response, e))
                         .accessDeniedHandler((request, response, e) ->
                                 problem(response, HttpStatus.FORBIDDEN, "not permitted for this account")))
                 // Stateless machine-to-machine API: no session, so no cookie to forge requests with.
@@ -172,6 +168,32 @@ class SecurityConfiguration {
                 new DelegatingPasswordEncoder(
                         "bcrypt", Map.of("bcrypt", new BCryptPasswordEncoder(), "sm3", new Sm3SecretEncoder())),
                 java.time.Duration.ofMinutes(5));
+    }
+
+    /**
+     * 401 for a caller who gave no or wrong credentials; 503 when the hub could not check them
+     * (its database is unreachable): the caller did nothing wrong and should come back, not
+     * rotate a key that is fine.
+     */
+    private static void refuseAuthentication(
+            jakarta.servlet.http.HttpServletResponse response,
+            org.springframework.security.core.AuthenticationException e)
+            throws IOException {
+        if (e instanceof org.springframework.security.authentication.InternalAuthenticationServiceException) {
+            log.warn(
+                    "credentials could not be checked: {}",
+                    e.getCause() == null ? "?" : e.getCause().getClass().getSimpleName());
+            response.setHeader("Retry-After", "5");
+            problem(
+                    response,
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "the hub cannot check credentials now: try again shortly");
+            return;
+        }
+        problem(
+                response,
+                HttpStatus.UNAUTHORIZED,
+                "authentication required: HTTP Basic with a login or a system credential");
     }
 
     private static void problem(jakarta.servlet.http.HttpServletResponse response, HttpStatus status, String detail)
