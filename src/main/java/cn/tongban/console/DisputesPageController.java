@@ -20,6 +20,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,11 +97,12 @@ class DisputesPageController {
     String list(
             @RequestParam(required = false) String role, @RequestParam(required = false) String status, Model model) {
         DisputeStatus wanted = FormProblems.parse(DisputeStatus.class, "status", blankToNull(status));
+        Map<String, String> names = new HashMap<>();
         List<Row> rows =
                 refusedAsApi(() ->
                                 disputes.list(Disputes.Party.of(role), wanted, Disputes.MAX_PAGE, CurrentActor.get()))
                         .stream()
-                        .map(this::row)
+                        .map(d -> row(d, names))
                         .sorted(awaitingFirst())
                         .toList();
         model.addAttribute("rows", rows);
@@ -199,7 +201,7 @@ class DisputesPageController {
             Map<String, String> typed,
             Model model) {
         Actor actor = CurrentActor.get();
-        model.addAttribute("row", row(dispute));
+        model.addAttribute("row", row(dispute, new HashMap<>()));
         model.addAttribute("correctErrors", correctErrors);
         model.addAttribute("rejectErrors", rejectErrors);
         // The forms are offered to the supplier's people while the dispute waits; Disputes decides whether they may.
@@ -250,12 +252,18 @@ class DisputesPageController {
         return received;
     }
 
-    private Row row(Dispute d) {
+    /** {@code names}: the parties' names looked up so far, so that a long list asks once per participant. */
+    private Row row(Dispute d, Map<String, String> names) {
         LocalDate today = LocalDate.now(clock);
         long left = WorkingDaysLeft.until(calendar, today, d.dueOn());
         boolean overdue = d.status() == DisputeStatus.ESCALATED
                 || (d.status().awaitsAnswer() && d.dueOn().isBefore(today));
-        return new Row(d, name(d.supplierUscc()), name(d.demanderUscc()), left, overdue);
+        return new Row(
+                d,
+                names.computeIfAbsent(d.supplierUscc(), this::name),
+                names.computeIfAbsent(d.demanderUscc(), this::name),
+                left,
+                overdue);
     }
 
     /** Overdue first, then what still waits by days left, then the answered ones, newest first. */

@@ -140,12 +140,12 @@ class SupervisionPageController {
                 .body(row.body());
     }
 
-    /** The kept reports, for those SupervisionReports lets read them; for a department, none. */
+    /** The kept reports, for those SupervisionReports lets read them; null (no section) for a department. */
     private List<SupervisionReports.IssuedReport> issued(Actor actor) {
         try {
             return reports.issuedReports(actor);
         } catch (ApiException notAReader) {
-            return List.of();
+            return null;
         }
     }
 
