@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -158,7 +159,7 @@ class DisputesPageController {
             refusedAsApi(() -> disputes.correct(id, request, actor));
             return "redirect:/console/disputes/" + id;
         } catch (ApiException e) {
-            Set<String> fields = new java.util.HashSet<>(values.keySet());
+            Set<String> fields = new HashSet<>(values.keySet());
             fields.add("record");
             fields.add("reason");
             Map<String, String> errors = besideFields(e, fields);
