@@ -97,19 +97,7 @@ class ApprovalsPageController {
         return "console/approval-request :: request";
     }
 
-    /** Working days from today to the deadline: 0 on the day itself, negative once it has passed. */
     private long workingDaysBetween(LocalDate today, LocalDate deadline) {
-        if (deadline == null) {
-            return 0;
-        }
-        LocalDate from = deadline.isBefore(today) ? deadline : today;
-        LocalDate to = deadline.isBefore(today) ? today : deadline;
-        long days = 0;
-        for (LocalDate d = from.plusDays(1); !d.isAfter(to); d = d.plusDays(1)) {
-            if (calendar.isWorkingDay(d)) {
-                days++;
-            }
-        }
-        return deadline.isBefore(today) ? -days : days;
+        return WorkingDaysLeft.until(calendar, today, deadline);
     }
 }

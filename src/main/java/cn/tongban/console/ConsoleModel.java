@@ -56,6 +56,14 @@ class ConsoleModel {
         if (all || actor.has(Role.OPERATOR)) {
             menu.add(new MenuItem("menu.ops", "/console/ops"));
         }
+        // Disputes: raised and answered by department administrators, read by auditors (Disputes).
+        if (all || actor.has(Role.DEPARTMENT_ADMIN) || actor.has(Role.AUDITOR)) {
+            menu.add(new MenuItem("console.disputes.menu", "/console/disputes"));
+        }
+        // The report: all departments for auditors, a department's own line for its admins and approvers.
+        if (all || actor.has(Role.AUDITOR) || actor.has(Role.DEPARTMENT_ADMIN) || actor.has(Role.APPROVER)) {
+            menu.add(new MenuItem("console.supervision.menu", "/console/supervision"));
+        }
         return menu;
     }
 

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.springframework.http.HttpStatus;
 
-/** The edge: this module's refusals as the hub's problem+json answers. */
-final class DisputeProblems {
+/** The edges (the API, the console): this module's refusals as the hub's HTTP-shaped answers. */
+public final class DisputeProblems {
 
     private DisputeProblems() {}
 
@@ -19,7 +19,7 @@ final class DisputeProblems {
         }
     }
 
-    static ApiException of(DisputeRefused refused) {
+    public static ApiException of(DisputeRefused refused) {
         HttpStatus status = switch (refused.rule().kind()) {
             case NOT_ALLOWED -> HttpStatus.FORBIDDEN;
             case NOT_FOUND -> HttpStatus.NOT_FOUND;

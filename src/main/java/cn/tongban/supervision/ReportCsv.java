@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * show Chinese, one row per department and resource (a department without resources has one row),
  * a header in Chinese and English. Text that would start a formula is prefixed with {@code '}.
  */
-final class ReportCsv {
+public final class ReportCsv {
 
     private static final List<String> HEADER = List.of(
             "部门代码 department_uscc",
@@ -45,7 +45,7 @@ final class ReportCsv {
 
     private ReportCsv() {}
 
-    static byte[] write(SupervisionReport report) {
+    public static byte[] write(SupervisionReport report) {
         StringBuilder out = new StringBuilder("\uFEFF");
         line(out, HEADER);
         for (DepartmentLine d : report.departments()) {

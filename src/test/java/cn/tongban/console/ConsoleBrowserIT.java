@@ -123,7 +123,7 @@ class ConsoleBrowserIT {
         assertThat(find(By.id("current-participant")).getText()).contains("长沙公证处");
         assertThat(browser.findElements(By.cssSelector(".menu a")))
                 .extracting(WebElement::getText)
-                .containsExactly("目录");
+                .containsExactly("目录", "异议", "监督考核");
 
         registerWebhook("ftp://gz.example.cn/hook");
         WebElement error = find(By.id("error-address"));
