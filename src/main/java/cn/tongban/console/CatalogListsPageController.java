@@ -96,9 +96,11 @@ class CatalogListsPageController {
         pages.frame(model, actor, "supply", scope);
         model.addAttribute("filter", new SupplyFilter(provider, category, q));
         model.addAttribute("categories", ResourceCategory.values());
+        Map<String, String> errors = new LinkedHashMap<>();
+        model.addAttribute("errors", errors);
         List<Resource> found = supplyList.list(
                 CatalogPages.blankToNull(provider),
-                FormProblems.parse(ResourceCategory.class, "category", category),
+                CatalogPages.choice(ResourceCategory.class, "category", category, errors),
                 q);
         model.addAttribute("resources", PageSlice.of(ownFirst(found, scope), page));
         return "console/catalog-supply";
@@ -132,7 +134,10 @@ class CatalogListsPageController {
         pages.frame(model, actor, "demands", scope);
         model.addAttribute("status", status == null ? "" : status);
         model.addAttribute("statuses", Demand.Status.values());
-        List<Demand> found = demandList.list(scope, FormProblems.parse(Demand.Status.class, "status", status)).stream()
+        Map<String, String> errors = new LinkedHashMap<>();
+        model.addAttribute("errors", errors);
+        Demand.Status chosen = CatalogPages.choice(Demand.Status.class, "status", status, errors);
+        List<Demand> found = demandList.list(scope, chosen).stream()
                 .sorted(Comparator.comparing(Demand::filedAt).reversed())
                 .toList();
         PageSlice<Demand> slice = PageSlice.of(found, page);

@@ -2,6 +2,7 @@ package cn.tongban.console;
 
 import cn.tongban.catalog.ParticipantRegistry;
 import cn.tongban.security.Actor;
+import cn.tongban.web.ApiException;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 import org.springframework.ui.Model;
@@ -52,6 +53,16 @@ class CatalogPages {
 
     Map<String, String> names() {
         return names.byUscc();
+    }
+
+    /** A filter's choice, or none with the refusal noted beside the filter (a URL edited by hand). */
+    static <E extends Enum<E>> E choice(Class<E> type, String field, String value, Map<String, String> errors) {
+        try {
+            return FormProblems.parse(type, field, value);
+        } catch (ApiException e) {
+            errors.putAll(FormProblems.byField(e));
+            return null;
+        }
     }
 
     static String blankToNull(String value) {

@@ -176,6 +176,11 @@ class ConsoleCatalogBrowserIT {
         // Only the notary's own demands: the other notary's is not on its page.
         assertThat(table.getText()).doesNotContain(made.otherName());
         console.shot("3x-catalog-demands");
+
+        // A status edited into the URL is refused beside the filter, not by an error page.
+        console.open("/console/catalog/demands?status=NOPE");
+        assertThat(find(By.id("error-status")).getText()).isEqualTo("is not one of the choices");
+        assertThat(find(By.id("demand-" + demand)).isDisplayed()).isTrue();
     }
 
     @Test
