@@ -36,16 +36,19 @@ class CatalogPageController {
 
     private final ParticipantRegistry registry;
     private final FormProblems problems;
+    private final CatalogPages pages;
 
-    CatalogPageController(ParticipantRegistry registry, FormProblems problems) {
+    CatalogPageController(ParticipantRegistry registry, FormProblems problems, CatalogPages pages) {
         this.registry = registry;
         this.problems = problems;
+        this.pages = pages;
     }
 
     @GetMapping
     String page(@RequestParam(required = false) String uscc, Model model) {
         Actor actor = CurrentActor.get();
         String participant = uscc == null || uscc.isBlank() ? actor.participantUscc() : uscc;
+        pages.frame(model, actor, "endpoints", participant);
         if (participant == null) {
             // A platform administrator belongs to no participant: choose one first.
             model.addAttribute("participants", registry.list(null));
@@ -65,6 +68,7 @@ class CatalogPageController {
             @RequestHeader(name = "HX-Request", required = false) String htmx,
             Model model) {
         Actor actor = CurrentActor.get();
+        pages.frame(model, actor, "endpoints", uscc);
         EndpointForm form = new EndpointForm(direction, kind, address, resourceCode);
         try {
             EndpointRequest request = new EndpointRequest(

@@ -2,8 +2,9 @@ package cn.tongban.console;
 
 import cn.tongban.catalog.Participant;
 import cn.tongban.catalog.ParticipantRegistry;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 import org.springframework.web.context.annotation.RequestScope;
 
@@ -28,10 +29,18 @@ public class ParticipantNames {
         if (uscc == null || uscc.isBlank()) {
             return "";
         }
+        return byUscc().getOrDefault(uscc, uscc);
+    }
+
+    /** Every participant's name by USCC, in the registry's order. */
+    Map<String, String> byUscc() {
         if (names == null) {
-            names = registry.list(null).stream()
-                    .collect(Collectors.toMap(Participant::uscc, Participant::name, (a, b) -> a));
+            Map<String, String> read = new LinkedHashMap<>();
+            for (Participant p : registry.list(null)) {
+                read.put(p.uscc(), p.name());
+            }
+            names = Collections.unmodifiableMap(read);
         }
-        return names.getOrDefault(uscc, uscc);
+        return names;
     }
 }
