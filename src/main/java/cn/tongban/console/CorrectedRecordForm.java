@@ -1,5 +1,6 @@
 package cn.tongban.console;
 
+import cn.tongban.schema.NullableSchemas;
 import java.util.Map;
 import org.apache.avro.Schema;
 import tools.jackson.core.JacksonException;
@@ -22,7 +23,7 @@ final class CorrectedRecordForm {
             String value = values.get(field.name());
             // A blank box is an absent field: the intake knows whether the schema allows it.
             if (value != null && !value.isBlank()) {
-                record.set(field.name(), typed(nonNull(field.schema()), value.strip(), json));
+                record.set(field.name(), typed(NullableSchemas.valueType(field.schema()), value.strip(), json));
             }
         }
         return record;
@@ -43,15 +44,5 @@ final class CorrectedRecordForm {
             // Left as text, the intake then names the field and its type.
             return json.getNodeFactory().textNode(value);
         }
-    }
-
-    private static Schema nonNull(Schema schema) {
-        if (schema.getType() != Schema.Type.UNION) {
-            return schema;
-        }
-        return schema.getTypes().stream()
-                .filter(t -> t.getType() != Schema.Type.NULL)
-                .findFirst()
-                .orElse(schema);
     }
 }

@@ -1,6 +1,7 @@
 package cn.tongban.exchange;
 
 import cn.tongban.identifier.CodeKind;
+import cn.tongban.schema.NullableSchemas;
 import cn.tongban.web.ApiException.FieldProblem;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ public final class QualityRules {
             if (value == null) {
                 continue;
             }
-            Schema type = nonNull(field.schema());
+            Schema type = NullableSchemas.valueType(field.schema());
             CodeKind kind = codeKind(field.name());
             if (value instanceof CharSequence text) {
                 String s = text.toString();
@@ -82,15 +83,5 @@ public final class QualityRules {
             }
         }
         return problems;
-    }
-
-    private static Schema nonNull(Schema schema) {
-        if (schema.getType() != Schema.Type.UNION) {
-            return schema;
-        }
-        return schema.getTypes().stream()
-                .filter(t -> t.getType() != Schema.Type.NULL)
-                .findFirst()
-                .orElse(schema);
     }
 }
