@@ -29,7 +29,6 @@ import org.springframework.stereotype.Component;
 @Component("routeMetricsSampler")
 class RouteMetricsSampler {
 
-    private static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
     /** Every channel's batches pass this route (routes/intake.camel.yaml): its records are the hub's received records. */
     static final String INTAKE_PIPELINE = "intake-pipeline";
 
@@ -41,7 +40,6 @@ class RouteMetricsSampler {
     private final Clock clock;
     private Map<String, Reading> previous = Map.of();
     private Instant previousAt;
-    private Instant prunedAt = Instant.EPOCH;
 
     RouteMetricsSampler(
             RouteOverview overview,
@@ -62,7 +60,10 @@ class RouteMetricsSampler {
     /** A route's meters as they read now: running totals since this instance started them. */
     record Reading(long records, long failures, long exchanges, long timedCount, double timedTotalMs, double maxMs) {}
 
-    /** One tick: the deltas of every route that did something or has a backlog, then pruning when due. */
+    /**
+     * One tick: the deltas of every route that did something or has a backlog, then the samples
+     * past the retention deleted (an indexed range delete; every instance may run it at once).
+     */
     public synchronized void sample() {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Map<String, Reading> readings = new HashMap<>();
@@ -79,7 +80,7 @@ class RouteMetricsSampler {
         store.insert(instanceId, now, intervalMs, samples);
         previous = readings;
         previousAt = now;
-        pruneWhenDue(now);
+        store.prune(now.minus(properties.retention()));
     }
 
     private Reading read(RouteView route) {
@@ -140,12 +141,5 @@ class RouteMetricsSampler {
 
     private static boolean backlogged(Sample sample) {
         return sample.backlog() != null && sample.backlog() > 0;
-    }
-
-    private void pruneWhenDue(Instant now) {
-        if (Duration.between(prunedAt, now).compareTo(PRUNE_EVERY) >= 0) {
-            store.prune(now.minus(properties.retention()));
-            prunedAt = now;
-        }
     }
 }
