@@ -116,7 +116,7 @@ class RouteMetricsSampler {
                 .sum();
     }
 
-    private static Sample delta(RouteView route, Reading now, Reading before) {
+    static Sample delta(RouteView route, Reading now, Reading before) {
         Reading base = before == null ? new Reading(0, 0, 0, 0, 0, 0) : before;
         long timed = since(now.timedCount(), base.timedCount());
         double timedMs = now.timedCount() < base.timedCount()
