@@ -59,7 +59,8 @@ class OpsPageController {
     /** How many of the latest buckets the table beside the charts lists. */
     static final int LATEST = 6;
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("MM-dd HH:mm:ss");
+    // The hub's zone, with its offset: the charts beside the table draw in the browser's own zone.
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("MM-dd HH:mm:ss xxx");
 
     private final Operations operations;
     private final RouteHistory history;
