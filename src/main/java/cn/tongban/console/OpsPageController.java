@@ -1,12 +1,16 @@
 package cn.tongban.console;
 
 import cn.tongban.exchange.Deliveries;
+import cn.tongban.federation.PeerMonitor;
 import cn.tongban.ops.EndpointProbe;
 import cn.tongban.ops.Operations;
+import cn.tongban.ops.RouteHistory;
 import cn.tongban.ops.RouteOverview.RouteView;
 import cn.tongban.security.Actor;
 import cn.tongban.security.CurrentActor;
 import cn.tongban.web.ApiException;
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,12 +30,15 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * 运维: the hub's health as the actuator shows it to operators, with a banner for each part that
- * is not UP; the routes with suspend, resume and connection test; dead letters with replay and
- * the quarantine's reasons. Every action goes through {@link Operations} or {@link Deliveries},
- * as the API's do, so it is checked and recorded the same way. No record content is shown.
+ * is not UP and the routes' charts over the last hours; the routes with suspend, resume and
+ * connection test, each with its own charts; dead letters with replay and the quarantine's
+ * reasons; the peer platforms. Every page goes through {@link Operations}, {@link RouteHistory},
+ * {@link Deliveries} or {@link PeerMonitor}, as the API's do, so it is checked and recorded the
+ * same way. No record content is shown.
  */
 @Controller
 @RequestMapping("/console/ops")
@@ -46,25 +53,47 @@ class OpsPageController {
     /** A quarantined record as operators see it: its reasons (field, rule), never its content. */
     record Held(Deliveries.QuarantineView view, List<String> reasons) {}
 
+    /** The windows offered above the charts, in hours. */
+    static final List<Integer> WINDOWS = List.of(1, 6, 24);
+
+    /** How many of the latest buckets the table beside the charts lists. */
+    static final int LATEST = 6;
+
+    // The hub's zone, with its offset: the charts beside the table draw in the browser's own zone.
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("MM-dd HH:mm:ss xxx");
+
     private final Operations operations;
+    private final RouteHistory history;
     private final Deliveries deliveries;
+    private final PeerMonitor peers;
     private final ObjectProvider<HealthEndpoint> health;
     private final FormProblems problems;
+    private final JsonMapper json;
+    private final Clock clock;
 
     OpsPageController(
             Operations operations,
+            RouteHistory history,
             Deliveries deliveries,
+            PeerMonitor peers,
             ObjectProvider<HealthEndpoint> health,
-            FormProblems problems) {
+            FormProblems problems,
+            JsonMapper json,
+            Clock clock) {
         this.operations = operations;
+        this.history = history;
         this.deliveries = deliveries;
+        this.peers = peers;
         this.health = health;
         this.problems = problems;
+        this.json = json;
+        this.clock = clock;
     }
 
     @GetMapping
-    String dashboard(Model model) {
+    String dashboard(@RequestParam(required = false) String hours, Model model) {
         Actor actor = CurrentActor.get();
+        charts(history.history(actor, null, hours), model);
         List<RouteView> routes = operations.routes(actor);
         List<Light> lights = new ArrayList<>();
         HealthEndpoint endpoint = health.getIfAvailable();
@@ -88,6 +117,41 @@ class OpsPageController {
                 routes.stream().filter(r -> "SUSPENDED".equals(r.health())).count());
         model.addAttribute("tab", "dashboard");
         return "console/ops";
+    }
+
+    /** One route: what the routes table shows of it, and its own charts. */
+    @GetMapping("/routes/{id}")
+    String route(@PathVariable String id, @RequestParam(required = false) String hours, Model model) {
+        Actor actor = CurrentActor.get();
+        model.addAttribute("r", operations.route(id, actor));
+        charts(history.history(actor, id, hours), model);
+        model.addAttribute("tab", "routes");
+        return "console/ops-route-detail";
+    }
+
+    /** 对端平台: the same view of each peer as GET /api/federation/peers. */
+    @GetMapping("/peers")
+    String peers(Model model) {
+        model.addAttribute("peers", peers.views(CurrentActor.get()));
+        model.addAttribute("tab", "peers");
+        return "console/ops-peers";
+    }
+
+    /** One line of the latest-buckets table: the bucket's start in the hub's time zone, and its figures. */
+    record Latest(String at, RouteHistory.Point point) {}
+
+    /** The history for the charts (as JSON in the page) and the latest buckets for the table, newest first. */
+    private void charts(RouteHistory.History h, Model model) {
+        List<Latest> latest = new ArrayList<>();
+        for (int i = h.points().size() - 1; i >= 0 && latest.size() < LATEST; i--) {
+            RouteHistory.Point p = h.points().get(i);
+            latest.add(new Latest(TIME.withZone(clock.getZone()).format(p.at()), p));
+        }
+        model.addAttribute("history", h);
+        model.addAttribute("latest", latest);
+        model.addAttribute("windows", WINDOWS);
+        // Inside a <script> element: no "<" may end it early.
+        model.addAttribute("historyJson", json.writeValueAsString(h).replace("<", "\\u003c"));
     }
 
     @GetMapping("/routes")

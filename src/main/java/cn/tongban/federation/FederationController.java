@@ -1,7 +1,6 @@
 package cn.tongban.federation;
 
 import cn.tongban.security.CurrentActor;
-import cn.tongban.web.ApiException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import java.util.List;
@@ -65,8 +64,7 @@ class FederationController {
 
     @GetMapping("/api/federation/peers")
     List<PeerMonitor.PeerView> peers() {
-        requireWatcher();
-        return monitor.views();
+        return monitor.views(CurrentActor.get());
     }
 
     /** 远端资源: the resources the local catalog holds as peers' (province, registry subject, when imported). */
@@ -109,9 +107,6 @@ class FederationController {
     }
 
     private static void requireWatcher() {
-        var actor = CurrentActor.get();
-        if (!actor.isPlatformAdmin() && !actor.has(cn.tongban.security.Role.OPERATOR)) {
-            throw ApiException.forbidden("peer platforms are for operators and platform administrators");
-        }
+        PeerMonitor.requireWatcher(CurrentActor.get());
     }
 }

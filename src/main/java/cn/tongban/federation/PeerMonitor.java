@@ -3,6 +3,9 @@ package cn.tongban.federation;
 import cn.tongban.federation.internal.FederationStore;
 import cn.tongban.federation.internal.FederationStore.DirectoryRow;
 import cn.tongban.federation.internal.FederationStore.Traffic;
+import cn.tongban.security.Actor;
+import cn.tongban.security.Role;
+import cn.tongban.web.ApiException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -25,14 +28,14 @@ import org.springframework.stereotype.Component;
  * health (DEGRADED, never DOWN, while a peer is unreachable or untrusted: the hub itself works).
  */
 @Component("peerMonitor")
-class PeerMonitor {
+public class PeerMonitor {
 
     private static final Logger log = LoggerFactory.getLogger(PeerMonitor.class);
     static final String ROUTE_PREFIX = "federate-";
     private static final Status DEGRADED = new Status("DEGRADED", "some peer platforms cannot be reached or trusted");
 
     /** 连接状态. */
-    enum Connection {
+    public enum Connection {
         CONNECTED,
         UNREACHABLE,
         UNTRUSTED,
@@ -42,7 +45,7 @@ class PeerMonitor {
     }
 
     /** A peer as operators see it. */
-    record PeerView(
+    public record PeerView(
             String province,
             String name,
             String baseUrl,
@@ -163,6 +166,18 @@ class PeerMonitor {
             store.forgetNonces(now.minus(properties.replayWindow().multipliedBy(2)));
         }
         platforms.sendDue(province);
+    }
+
+    /** Every peer as operators see it, for operators and platform administrators (the API's and the console's). */
+    public List<PeerView> views(Actor actor) {
+        requireWatcher(actor);
+        return views();
+    }
+
+    static void requireWatcher(Actor actor) {
+        if (!actor.isPlatformAdmin() && !actor.has(Role.OPERATOR)) {
+            throw ApiException.forbidden("peer platforms are for operators and platform administrators");
+        }
     }
 
     List<PeerView> views() {

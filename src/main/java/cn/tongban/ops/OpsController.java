@@ -19,12 +19,13 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * 运维接口: for operators and platform administrators only. Routes with their health, backlog
- * and lag; suspend and resume a partner's route; test an endpoint's connection; replay an
- * endpoint's dead letters; maintenance mode. Operators never see record content, and every
+ * and lag, and their history over the last hours; suspend and resume a partner's route; test an
+ * endpoint's connection; replay an endpoint's dead letters; maintenance mode. Operators never see record content, and every
  * action lands in the ledger with who and why.
  */
 @RestController
@@ -34,11 +35,13 @@ class OpsController {
     private final Operations operations;
     private final Maintenance maintenance;
     private final HubKeyRotation rotation;
+    private final RouteHistory history;
 
-    OpsController(Operations operations, Maintenance maintenance, HubKeyRotation rotation) {
+    OpsController(Operations operations, Maintenance maintenance, HubKeyRotation rotation, RouteHistory history) {
         this.operations = operations;
         this.maintenance = maintenance;
         this.rotation = rotation;
+        this.history = history;
     }
 
     /** Maintenance on or off, why, and what suppliers are told to wait. */
@@ -57,6 +60,13 @@ class OpsController {
     @GetMapping("/routes/{id}")
     RouteOverview.RouteView route(@PathVariable String id) {
         return operations.route(id, CurrentActor.get());
+    }
+
+    /** Throughput, failures, latency and backlog over the last {@code hours} (1–24): one route's, or all routes'. */
+    @GetMapping("/metrics/history")
+    RouteHistory.History history(
+            @RequestParam(required = false) String route, @RequestParam(required = false) String hours) {
+        return history.history(CurrentActor.get(), route, hours);
     }
 
     @PostMapping("/routes/{id}/suspend")

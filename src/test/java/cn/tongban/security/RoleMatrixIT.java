@@ -148,6 +148,7 @@ class RoleMatrixIT {
         // Operations: routes, maintenance, endpoints' dead letters.
         rule("GET /api/ops/routes", OPERATORS);
         rule("GET /api/ops/routes/{id}", OPERATORS);
+        rule("GET /api/ops/metrics/history", OPERATORS);
         rule("POST /api/ops/routes/{id}/suspend", OPERATORS);
         rule("POST /api/ops/routes/{id}/resume", OPERATORS);
         rule("POST /api/ops/endpoints/{id}/test", OPERATORS);
