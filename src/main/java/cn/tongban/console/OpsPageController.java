@@ -29,7 +29,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -220,7 +219,7 @@ class OpsPageController {
         model.addAttribute(
                 "held",
                 deliveries.quarantine(actor, null, "HELD", 100).stream()
-                        .map(q -> new Held(q, reasons(q.reasons())))
+                        .map(q -> new Held(q, QuarantineReasons.of(q.reasons())))
                         .toList());
         model.addAttribute("tab", "dead-letters");
         return "console/ops-dead-letters";
@@ -319,25 +318,5 @@ class OpsPageController {
                 yield String.join(", ", parts);
             }
         };
-    }
-
-    private static List<String> reasons(JsonNode reasons) {
-        List<String> out = new ArrayList<>();
-        if (reasons == null) {
-            return out;
-        }
-        if (!reasons.isArray()) {
-            out.add(reasons.isString() ? reasons.asString() : reasons.toString());
-            return out;
-        }
-        for (JsonNode r : reasons) {
-            if (r.isString()) {
-                out.add(r.asString());
-            } else {
-                out.add(r.path("field").asString("") + " · " + r.path("rule").asString("") + ": "
-                        + r.path("message").asString(""));
-            }
-        }
-        return out;
     }
 }

@@ -227,6 +227,22 @@ public class Deliveries {
                 .toList();
     }
 
+    /** One quarantined record as {@link #quarantine} shows it, to its supplier or an operator only. */
+    public QuarantineView quarantined(Actor actor, UUID id) {
+        var held = store.quarantined(id).orElseThrow(() -> ApiException.notFound("quarantined record"));
+        if (!operates(actor) && !actor.mayExchangeFor(held.supplierUscc())) {
+            throw ApiException.notFound("quarantined record");
+        }
+        return new QuarantineView(
+                held.id(),
+                held.batchId(),
+                held.resourceCode(),
+                held.sourceRecordId(),
+                json.readTree(held.reasonsJson()),
+                held.status(),
+                held.receivedAt());
+    }
+
     /** Re-runs a quarantined record, corrected, through intake; it stays held while it still fails. */
     @Transactional
     public IntakeService.RecordResult replayQuarantined(Actor actor, UUID id, JsonNode corrected) {

@@ -86,7 +86,7 @@ class ConsoleCatalogBrowserIT {
         assertThat(browser.getCurrentUrl()).contains("/console/catalog");
         assertThat(browser.findElements(By.cssSelector("#catalog-tabs a")))
                 .extracting(WebElement::getText)
-                .containsExactly("接入端点", "供给清单", "需求清单", "负面清单", "缺口报告", "供需关系图");
+                .containsExactly("接入端点", "供给清单", "需求清单", "负面清单", "缺口报告", "供需关系图", "隔离区");
         assertThat(find(By.id("tab-endpoints")).getAttribute("class")).contains("current");
         console.shot("3x-catalog-endpoints");
     }
@@ -278,6 +278,72 @@ class ConsoleCatalogBrowserIT {
         assertThat(find(By.id("edge-" + made.otherAgreement())).getText()).contains(made.otherName());
         console.shot("3x-catalog-graph-admin");
         console.logout();
+    }
+
+    /**
+     * 隔离区: the provider's system pushes a record with a wrong ID number; the provider's
+     * administrator finds it with its reason, is refused again for another wrong one (beside the
+     * field, the number not shown back), then corrects it — and the API says it was replayed.
+     */
+    @Test
+    void s9_theProviderCorrectsAQuarantinedRecordAndReplaysIt() {
+        CatalogFixture.Party provider = made.provider();
+        JsonNode credential = provider.admin()
+                .post("/api/catalog/participants/" + provider.uscc() + "/credentials", Map.of())
+                .json();
+        Api system = Api.at(port)
+                .as(credential.get("keyId").asString(), credential.get("secret").asString());
+        String source = "Q-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> record = new HashMap<>(Map.of(
+                "certificateNo", "105421202005001",
+                "name", "隔离甲",
+                "idNumber", "430102199505200000",
+                "school", "湖南大学",
+                "mobile", "13812345678",
+                "religion", "无"));
+        Api.Reply pushed = system.post(
+                "/api/exchange/intake/" + made.resource(),
+                Map.of("records", List.of(Map.of("sourceRecordId", source, "record", record))));
+        expect(pushed, 202);
+        assertThat(pushed.json().get("quarantined").asInt()).isEqualTo(1);
+
+        console.login("adm-" + provider.uscc().toLowerCase().substring(8), CatalogFixture.PASSWORD);
+        console.open("/console/catalog/quarantine");
+        WebElement row = find(By.cssSelector("#held-records tr[data-source='" + source + "']"));
+        assertThat(row.getText()).contains("idNumber").doesNotContain("430102199505200000");
+        console.shot("3x-catalog-quarantine");
+        row.findElement(By.cssSelector("a.open")).click();
+
+        fill(record, "430102199505200001");
+        assertThat(find(By.id("error-record-idNumber")).getText()).isNotBlank();
+        assertThat(find(By.id("record-idNumber")).getAttribute("value")).isEmpty();
+        assertThat(find(By.id("record-school")).getAttribute("value")).isEqualTo("湖南大学");
+        console.shot("3x-catalog-quarantine-refused");
+
+        String good = cn.tongban.identifier.SyntheticIdentifiers.idNumber(
+                new java.util.Random(11), "430102", java.time.LocalDate.of(1995, 5, 20));
+        fill(record, good);
+        assertThat(find(By.id("replayed")).getText()).contains(source);
+        assertThat(browser.findElements(By.cssSelector("#held-records tr[data-source='" + source + "']")))
+                .isEmpty();
+        console.shot("3x-catalog-quarantine-replayed");
+
+        JsonNode replayed = system.get("/api/exchange/quarantine?status=REPLAYED&resource=" + made.resource())
+                .json();
+        assertThat(replayed.findValuesAsString("sourceRecordId")).contains(source);
+        console.logout();
+    }
+
+    /** Types the record into the correction form, with this ID number, and submits it. */
+    private void fill(Map<String, Object> record, String idNumber) {
+        for (Map.Entry<String, Object> field : record.entrySet()) {
+            WebElement box = find(By.id("record-" + field.getKey()));
+            box.clear();
+            box.sendKeys(field.getKey().equals("idNumber") ? idNumber : (String) field.getValue());
+        }
+        WebElement submit = find(By.id("replay-submit"));
+        submit.click();
+        console.waitFor(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(submit));
     }
 
     /** The notary's administrator, as CatalogFixture names it. */

@@ -1,0 +1,48 @@
+package cn.tongban.console;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/** A quarantined record's reasons as the intake kept them: field, rule and message each, never the value. */
+final class QuarantineReasons {
+
+    private QuarantineReasons() {}
+
+    /** "field · rule: message" per reason, for a table cell. */
+    static List<String> of(JsonNode reasons) {
+        List<String> out = new ArrayList<>();
+        if (reasons == null) {
+            return out;
+        }
+        if (!reasons.isArray()) {
+            out.add(reasons.isString() ? reasons.asString() : reasons.toString());
+            return out;
+        }
+        for (JsonNode r : reasons) {
+            if (r.isString()) {
+                out.add(r.asString());
+            } else {
+                out.add(r.path("field").asString("") + " · " + r.path("rule").asString("") + ": "
+                        + r.path("message").asString(""));
+            }
+        }
+        return out;
+    }
+
+    /** The fields the reasons name. */
+    static Set<String> fields(JsonNode reasons) {
+        Set<String> fields = new LinkedHashSet<>();
+        if (reasons != null && reasons.isArray()) {
+            reasons.forEach(r -> {
+                String field = r.path("field").asString("");
+                if (!field.isEmpty()) {
+                    fields.add(field.startsWith("record.") ? field.substring("record.".length()) : field);
+                }
+            });
+        }
+        return fields;
+    }
+}
