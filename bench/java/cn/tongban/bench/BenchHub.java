@@ -62,6 +62,11 @@ final class BenchHub {
      * options), so the load generator's threads and garbage are not measured as the hub's.
      */
     static BenchHub startProcess(String... extraArgs) throws Exception {
+        return startProcess(Path.of("target/bench-hub.log"), extraArgs);
+    }
+
+    /** The same, logging to {@code log}: several hub instances side by side, each its own process. */
+    static BenchHub startProcess(Path log, String... extraArgs) throws Exception {
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
@@ -77,7 +82,7 @@ final class BenchHub {
         command.addAll(List.of(arguments("--server.port=" + port, defaultDb(), DEFAULT_KEY_DIR, extraArgs)));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(Path.of("target/bench-hub.log").toFile())
+                .redirectOutput(log.toFile())
                 .start();
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
         String base = "http://127.0.0.1:" + port;
@@ -85,7 +90,7 @@ final class BenchHub {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the hub stopped while starting; see target/bench-hub.log");
+                throw new IllegalStateException("the hub stopped while starting; see " + log);
             }
             try {
                 HttpResponse<Void> health = http.send(
@@ -101,7 +106,7 @@ final class BenchHub {
             Thread.sleep(250);
         }
         process.destroy();
-        throw new IllegalStateException("the hub did not start in 2 minutes; see target/bench-hub.log");
+        throw new IllegalStateException("the hub did not start in 2 minutes; see " + log);
     }
 
     private static final String DEFAULT_KEY_DIR = "target/bench-keys";
@@ -140,6 +145,12 @@ final class BenchHub {
         String uscc = SyntheticIdentifiers.uscc(random, region);
         admin.call("POST", "/api/catalog/participants", Map.of("uscc", uscc, "name", name, "kind", "DEPARTMENT", "regionCode", region));
         return uscc;
+    }
+
+    /** Ends the hub's process at once (SIGKILL), as a crash does: nothing is released. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
     }
 
     void close() throws InterruptedException {

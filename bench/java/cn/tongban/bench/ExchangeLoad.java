@@ -180,7 +180,7 @@ public final class ExchangeLoad {
     }
 
     /** A demander's system that accepts every webhook batch (reads it whole, answers 200). */
-    private static com.sun.net.httpserver.HttpServer webhook() throws java.io.IOException {
+    static com.sun.net.httpserver.HttpServer webhook() throws java.io.IOException {
         com.sun.net.httpserver.HttpServer server =
                 com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/deliveries", exchange -> {
@@ -193,7 +193,7 @@ public final class ExchangeLoad {
         return server;
     }
 
-    private static void agree(Client admin, String demander, String code) {
+    static void agree(Client admin, String demander, String code) {
         LocalDate today = LocalDate.now();
         admin.call("POST", "/api/catalog/demands", Map.of(
                 "requesterUscc", demander, "resourceCode", code,
@@ -225,7 +225,7 @@ public final class ExchangeLoad {
                 Map.entry("updateCycle", "DAILY"), Map.entry("publishedOn", "2026-01-01"));
     }
 
-    private static Map<String, Object> record(Random random, String id) {
+    static Map<String, Object> record(Random random, String id) {
         LocalDate birth = LocalDate.of(1970, 1, 1).plusDays(random.nextInt(365 * 35));
         return Map.of("sourceRecordId", id, "record", Map.of(
                 "certificateNo", "1054212020" + (100000 + random.nextInt(900000)),

@@ -19,7 +19,15 @@ record ProcessCpu(long hubNanos, long postgresNanos, long ownNanos) {
 
     /** Now; {@code hubPid} ≤ 0 when the hub shares this JVM (then its CPU is in {@link #ownNanos}). */
     static ProcessCpu now(long hubPid) throws IOException {
-        long hub = hubPid > 0 ? ticks(hubPid) : 0;
+        return now(new long[] {hubPid});
+    }
+
+    /** Now, the hub's CPU summed over several hub processes (instances sharing one database). */
+    static ProcessCpu now(long... hubPids) throws IOException {
+        long hub = 0;
+        for (long pid : hubPids) {
+            hub += pid > 0 ? ticks(pid) : 0;
+        }
         long postgres = 0;
         try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
             for (Path process : processes) {
@@ -42,7 +50,8 @@ record ProcessCpu(long hubNanos, long postgresNanos, long ownNanos) {
                 hubNanos - before.hubNanos, postgresNanos - before.postgresNanos, ownNanos - before.ownNanos);
     }
 
-    private static long ticks(long pid) throws IOException {
+    /** CPU ticks (user + system) the process has used so far. */
+    static long ticks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime + stime
