@@ -159,16 +159,20 @@ public class Disputes {
                 .toList();
     }
 
-    /** The corrected record goes through intake as the supplier sent it; the dispute is CORRECTED with its batch. */
+    /**
+     * The corrected record goes through intake as the supplier sent it, each envelope naming this
+     * dispute; the dispute is CORRECTED with its batch.
+     */
     @Transactional
     public Dispute correct(UUID id, CorrectRequest request, Actor actor) {
         StoredDispute d = answerable(id, actor);
-        IntakeResult result = intake.ingest(
+        IntakeResult result = intake.ingestCorrection(
                 d.resourceCode(),
-                List.of(new IncomingRecord(d.sourceRecordId(), request.record())),
+                new IncomingRecord(d.sourceRecordId(), request.record()),
                 CORRECTION_CHANNEL,
                 exchange.signingMode(),
-                actor);
+                actor,
+                d.id());
         requireQueued(result);
         return close(d, DisputeStatus.CORRECTED, request.reason(), result.batchId(), actor);
     }

@@ -9,7 +9,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * 信封: one record as delivered to one demander — the projected, masked record (as JSON and as its
  * canonical Avro bytes), what it is, for whom and why, and the hub's signature. What is signed is
- * {@link #canonicalBytes()}, never the JSON.
+ * {@link #canonicalBytes()}, never the JSON. A record corrected in answer to a 数据异议 names the
+ * dispute ({@code disputeId}) and is version 2; every other envelope is version 1 (ADR 0019).
  */
 public record Envelope(
         int version,
@@ -20,6 +21,7 @@ public record Envelope(
         String serviceItemCode,
         String purpose,
         String sourceRecordId,
+        String disputeId,
         String issuedAt,
         String schemaFingerprint,
         String schema,
@@ -27,7 +29,16 @@ public record Envelope(
         JsonNode record,
         Signature signature) {
 
+    /** An ordinary envelope: eleven canonical fields. */
     public static final int VERSION = 1;
+
+    /** A correction's envelope: the eleven and, twelfth, the dispute it answers. */
+    public static final int CORRECTION_VERSION = 2;
+
+    /** The version an envelope with this dispute id (null: none) has; a verifier refuses any other. */
+    public static int versionFor(String disputeId) {
+        return disputeId == null ? VERSION : CORRECTION_VERSION;
+    }
 
     /** How the envelope is signed: alone (RECORD) or as a leaf of a signed Merkle batch (BATCH). */
     public record Signature(String mode, String algorithm, String signerId, String keyId, String value, Batch batch) {}
@@ -52,10 +63,11 @@ public record Envelope(
                 sourceRecordId,
                 issuedAt,
                 schemaFingerprint,
-                Base64.getDecoder().decode(recordAvro));
+                Base64.getDecoder().decode(recordAvro),
+                disputeId);
     }
 
-    /** The canonical bytes of an envelope with these fields; the record enters by its SM3 digest. */
+    /** The canonical bytes of an ordinary (version 1) envelope; the record enters by its SM3 digest. */
     public static byte[] canonicalBytes(
             int version,
             String deliveryId,
@@ -68,7 +80,44 @@ public record Envelope(
             String issuedAt,
             String schemaFingerprint,
             byte[] recordAvro) {
-        return new CanonicalBytes()
+        return canonicalBytes(
+                version,
+                deliveryId,
+                resourceCode,
+                agreementId,
+                demanderUscc,
+                serviceItemCode,
+                purpose,
+                sourceRecordId,
+                issuedAt,
+                schemaFingerprint,
+                recordAvro,
+                null);
+    }
+
+    /**
+     * The canonical bytes of an envelope: version 1 exactly as before, version 2 the same eleven
+     * fields and the dispute id as a twelfth text. A version that does not match the dispute id is
+     * refused rather than encoded, so a dispute id can never be added to, or dropped from, a signed
+     * envelope unnoticed.
+     */
+    public static byte[] canonicalBytes(
+            int version,
+            String deliveryId,
+            String resourceCode,
+            String agreementId,
+            String demanderUscc,
+            String serviceItemCode,
+            String purpose,
+            String sourceRecordId,
+            String issuedAt,
+            String schemaFingerprint,
+            byte[] recordAvro,
+            String disputeId) {
+        if (version != versionFor(disputeId) || (disputeId != null && disputeId.isBlank())) {
+            throw new IllegalArgumentException("envelope version " + version + " does not match its dispute id");
+        }
+        CanonicalBytes bytes = new CanonicalBytes()
                 .text(String.valueOf(version))
                 .text(deliveryId)
                 .text(resourceCode)
@@ -79,8 +128,8 @@ public record Envelope(
                 .text(sourceRecordId)
                 .text(issuedAt)
                 .text(schemaFingerprint)
-                .bytes(Sm3.digest(recordAvro))
-                .toByteArray();
+                .bytes(Sm3.digest(recordAvro));
+        return version == VERSION ? bytes.toByteArray() : bytes.text(disputeId).toByteArray();
     }
 
     /** The bytes a batch seal signature covers. */
@@ -113,6 +162,7 @@ public record Envelope(
                 serviceItemCode,
                 purpose,
                 sourceRecordId,
+                disputeId,
                 issuedAt,
                 schemaFingerprint,
                 schema,

@@ -60,7 +60,7 @@ public class EnvelopeAssembler {
             throw new UncheckedIOException(e);
         }
         Envelope unsigned = new Envelope(
-                Envelope.VERSION,
+                Envelope.versionFor(row.disputeId()),
                 row.idempotencyKey(),
                 row.resourceCode(),
                 row.agreementId().toString(),
@@ -68,6 +68,7 @@ public class EnvelopeAssembler {
                 row.serviceItemCode(),
                 row.purpose(),
                 row.sourceRecordId(),
+                row.disputeId(),
                 row.issuedAt(),
                 row.schemaFingerprint(),
                 schemaText,

@@ -18,6 +18,7 @@ import org.apache.avro.io.DecoderFactory;
  * Checks an envelope as a demander, a notary or an auditor would: the record JSON is what the
  * signed Avro bytes say, the schema is the one fingerprinted, and the SM2 signature — over the
  * envelope, or over the batch seal with the leaf's inclusion proof — verifies with the hub's key.
+ * Both envelope versions are accepted; a correction's dispute id is covered like every other field.
  */
 public final class EnvelopeVerifier {
 
@@ -54,6 +55,11 @@ public final class EnvelopeVerifier {
             java.util.Set<String> verifiedSeals,
             java.util.Map<String, Schema> schemas) {
         try {
+            // Version 1 has no dispute id and version 2 must have one (ADR 0019): checked before the
+            // bytes, so an envelope claiming the other version is refused by name, not as a bad signature.
+            if (envelope.version() != Envelope.versionFor(envelope.disputeId())) {
+                return "the envelope's version does not match its dispute id";
+            }
             if (!Sm3.hex(envelope.schema()).equals(envelope.schemaFingerprint())) {
                 return "the schema does not match its fingerprint";
             }

@@ -28,6 +28,8 @@ public final class IntakeBatch {
     final String channel;
     final SigningMode mode;
     final Actor actor;
+    /** The dispute this batch's record corrects (ADR 0019), named by each of its envelopes; null for other intake. */
+    final String disputeId;
 
     // admit
     Resource resource;
@@ -64,24 +66,39 @@ public final class IntakeBatch {
     IntakeService.IntakeResult result;
 
     IntakeBatch(String resourceCode, List<IncomingRecord> incoming, String channel, SigningMode mode, Actor actor) {
+        this(resourceCode, incoming, channel, mode, actor, null);
+    }
+
+    IntakeBatch(
+            String resourceCode,
+            List<IncomingRecord> incoming,
+            String channel,
+            SigningMode mode,
+            Actor actor,
+            String disputeId) {
         this.resourceCode = resourceCode;
         this.incoming = incoming;
         this.channel = channel;
         this.mode = mode;
         this.actor = actor;
+        this.disputeId = disputeId;
     }
 
     /** One record after validation: its problems (none when it passed) and the record read from it. */
     record Checked(int index, IncomingRecord in, List<FieldProblem> problems, GenericRecord record) {}
 
-    /** A record that passed, with its Avro bytes, their SM3 digest, its person and its ordering lane. */
+    /**
+     * A record that passed, with its Avro bytes, their SM3 digest, its person, its ordering lane and
+     * the dispute it corrects (null when none): a batch's, or the one a peer's envelope names.
+     */
     record Accepted(
             String sourceId,
             GenericRecord record,
             byte[] sourceAvro,
             byte[] sourceDigest,
             String personRef,
-            String orderKey) {}
+            String orderKey,
+            String disputeId) {}
 
     /** One delivery being made: for a target, of a record — projected, masked, its canonical bytes and leaf hash. */
     record Draft(Target target, Accepted record, String deliveryId, byte[] avro, byte[] canonical, byte[] leafHash) {}
@@ -89,7 +106,7 @@ public final class IntakeBatch {
     /** The delivery of {@code avro} (the record as the target sees it) with the envelope bytes that will be signed. */
     static Draft draft(IntakeBatch batch, Target target, Accepted record, String deliveryId, byte[] avro) {
         byte[] canonical = Envelope.canonicalBytes(
-                Envelope.VERSION,
+                Envelope.versionFor(record.disputeId()),
                 deliveryId,
                 batch.resource.code(),
                 target.grant().agreementId().toString(),
@@ -99,7 +116,8 @@ public final class IntakeBatch {
                 record.sourceId(),
                 batch.issuedAt,
                 target.schemaFingerprint(),
-                avro);
+                avro,
+                record.disputeId());
         return new Draft(
                 target, record, deliveryId, avro, canonical, cn.tongban.signing.MerkleTree.leafHash(canonical));
     }

@@ -214,7 +214,8 @@ public class IntakePipeline {
             String personRef = person == null ? null : personRefs.of(person.toString());
             // A person's records keep their order; a record without a person is its own lane.
             String orderKey = personRef != null ? personRef : orderKey(batch.resource.code() + "\u0000" + sourceId);
-            batch.accepted.add(new Accepted(sourceId, c.record(), sourceAvro, sourceDigest, personRef, orderKey));
+            batch.accepted.add(
+                    new Accepted(sourceId, c.record(), sourceAvro, sourceDigest, personRef, orderKey, batch.disputeId));
             batch.received[c.index()] = (new ExchangeEvents.Received(
                     sourceId, personRef, HexFormat.of().formatHex(sourceDigest), true, List.of()));
             batch.results.add(new RecordResult(c.index(), sourceId, RecordStatus.ACCEPTED, null, List.of()));
@@ -320,7 +321,8 @@ public class IntakePipeline {
                 batch.now,
                 target.pinProblem(),
                 batch.now,
-                target.status() == DeliveryStatus.AVAILABLE ? batch.now : null);
+                target.status() == DeliveryStatus.AVAILABLE ? batch.now : null,
+                draft.record().disputeId());
     }
 
     /** The outbox, the batch and its seal, and what the ledger records of them — committed with the caller's transaction. */

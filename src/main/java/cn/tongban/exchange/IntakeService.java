@@ -68,7 +68,25 @@ public class IntakeService {
     @Transactional
     public IntakeResult ingest(
             String resourceCode, List<IncomingRecord> incoming, String channel, SigningMode mode, Actor actor) {
-        IntakeBatch batch = new IntakeBatch(resourceCode, incoming, channel, mode, actor);
+        return run(new IntakeBatch(resourceCode, incoming, channel, mode, actor));
+    }
+
+    /**
+     * A supplier's answer to a 数据异议: the same pipeline, each envelope of the corrected record naming
+     * the dispute, signed (envelope version 2, ADR 0019).
+     */
+    @Transactional
+    public IntakeResult ingestCorrection(
+            String resourceCode,
+            IncomingRecord corrected,
+            String channel,
+            SigningMode mode,
+            Actor actor,
+            UUID disputeId) {
+        return run(new IntakeBatch(resourceCode, List.of(corrected), channel, mode, actor, disputeId.toString()));
+    }
+
+    private IntakeResult run(IntakeBatch batch) {
         try {
             camel.sendBody(PIPELINE, batch);
         } catch (CamelExecutionException e) {

@@ -118,7 +118,8 @@ public class PeerIntake {
                         .text(province)
                         .text(record.orderKey() == null ? envelope.deliveryId() : record.orderKey())
                         .toByteArray()));
-        Accepted accepted = new Accepted(envelope.sourceRecordId(), null, peerAvro, digest, null, orderKey);
+        Accepted accepted =
+                new Accepted(envelope.sourceRecordId(), null, peerAvro, digest, null, orderKey, envelope.disputeId());
         batch.accepted.add(accepted);
         batch.received[index] = new ExchangeEvents.Received(
                 envelope.sourceRecordId(), null, HexFormat.of().formatHex(digest), true, List.of());

@@ -218,6 +218,7 @@ public class QueryService {
                 agreement.serviceItemCode(),
                 agreement.purpose(),
                 sourceId,
+                null,
                 issuedAt,
                 plan.fingerprint(),
                 schemaText,

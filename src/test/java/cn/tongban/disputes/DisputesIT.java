@@ -4,32 +4,41 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import cn.tongban.calendar.WorkingDayCalendar;
+import cn.tongban.exchange.Envelope;
+import cn.tongban.exchange.EnvelopeVerifier;
 import cn.tongban.identifier.SyntheticIdentifiers;
+import cn.tongban.signing.HubKeys;
+import cn.tongban.signing.MerkleTree;
 import cn.tongban.support.Api;
 import cn.tongban.support.CatalogFixture;
 import cn.tongban.support.CatalogFixture.Party;
 import cn.tongban.support.HubTest;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * 数据异议 over real HTTP: an education department supplies degree records to a notary office and a
  * social insurance department, both by mailbox; the notary disputes a record it received, the
- * supplier corrects it (both demanders get the corrected record) or rejects the dispute with its
- * reasons, and a dispute left unanswered past its due day is escalated. Every step is in the ledger,
- * without the reasons' text.
+ * supplier corrects it (both demanders get the corrected record, its envelope naming the dispute,
+ * signed — ADR 0019) or rejects the dispute with its reasons, and a dispute left unanswered past its
+ * due day is escalated. Every step is in the ledger, without the reasons' text.
  */
 @HubTest
 class DisputesIT {
@@ -38,6 +47,7 @@ class DisputesIT {
     private static final String WRONG_SCHOOL = "湖南大学";
     private static final String RIGHT_SCHOOL = "中南大学";
     private static final String REASON = "院校名称与毕业证书不符，申请人张三持证书原件到场";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @LocalServerPort
     int port;
@@ -57,6 +67,8 @@ class DisputesIT {
     Party insurer;
     Api supplierSystem;
     String code;
+    /** The hub's key as a demander has it: from the published certificate. */
+    PublicKey hubKey;
 
     @BeforeEach
     void province() {
@@ -80,6 +92,9 @@ class DisputesIT {
                 .json();
         supplierSystem = Api.at(port)
                 .as(credential.get("keyId").asString(), credential.get("secret").asString());
+        hubKey = HubKeys.readCertificate(
+                        Api.at(port).get("/api/exchange/hub-certificate").body())
+                .getPublicKey();
     }
 
     @Test
@@ -185,6 +200,11 @@ class DisputesIT {
         List<String> notarySchools = schools(mailbox(notary, "S-4"));
         assertThat(notarySchools).containsExactly(WRONG_SCHOOL, RIGHT_SCHOOL);
         assertThat(schools(mailbox(insurer, "S-4"))).containsExactly(RIGHT_SCHOOL);
+        JsonNode wrong = mailbox(notary, "S-4").get(0).get("envelope");
+        assertThat(wrong.get("version").asInt()).as("an ordinary envelope").isEqualTo(Envelope.VERSION);
+        assertThat(wrong.has("disputeId")).isFalse();
+        assertNamesTheDispute(id, mailbox(notary, "S-4").get(1).get("envelope"));
+        assertNamesTheDispute(id, mailbox(insurer, "S-4").get(0).get("envelope"));
         assertThat(supplierSystem
                         .post("/api/disputes/" + id + "/reject", Map.of("reason", "已更正"))
                         .status())
@@ -291,6 +311,28 @@ class DisputesIT {
         assertThat(pushed.json().get("deliveries").asInt()).isEqualTo(2);
         List<JsonNode> items = await().until(() -> mailbox(notary, sourceId), m -> m.size() == 1);
         return items.get(0).at("/envelope/deliveryId").asString();
+    }
+
+    /**
+     * A corrected record's envelope as its demander checks it: version 2 naming the dispute, verified
+     * with the published hub key, refused with another dispute id; the ledger's DELIVERY_SIGNED digest,
+     * its Merkle leaf, covers the dispute id too.
+     */
+    private void assertNamesTheDispute(String disputeId, JsonNode json) {
+        assertThat(json.get("version").asInt()).isEqualTo(Envelope.CORRECTION_VERSION);
+        assertThat(json.get("disputeId").asString()).isEqualTo(disputeId);
+        Envelope envelope = JSON.treeToValue(json, Envelope.class);
+        assertThat(EnvelopeVerifier.problem(envelope, hubKey)).isNull();
+        ObjectNode otherDispute = (ObjectNode) json.deepCopy();
+        otherDispute.put("disputeId", UUID.randomUUID().toString());
+        assertThat(EnvelopeVerifier.problem(JSON.treeToValue(otherDispute, Envelope.class), hubKey))
+                .isNotNull();
+        JsonNode signed = events("DELIVERY_SIGNED").stream()
+                .filter(e -> e.get("deliveryKey").asString().equals(envelope.deliveryId()))
+                .findFirst()
+                .orElseThrow();
+        assertThat(signed.get("payloadDigest").asString())
+                .isEqualTo(HexFormat.of().formatHex(MerkleTree.leafHash(envelope.canonicalBytes())));
     }
 
     private Map<String, Object> correction(String sourceId) {

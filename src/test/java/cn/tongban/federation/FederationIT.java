@@ -639,6 +639,7 @@ class FederationIT {
                                 null,
                                 null,
                                 "forged",
+                                null,
                                 Instant.now().toString(),
                                 "0",
                                 "\"string\"",

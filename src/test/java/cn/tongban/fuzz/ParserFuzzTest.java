@@ -119,7 +119,7 @@ class ParserFuzzTest {
                 random.nextBoolean() ? null : base64,
                 random.nextBoolean() ? null : batch);
         return new Envelope(
-                random.nextInt(3),
+                random.nextInt(4),
                 Hostile.pathValue(random),
                 Hostile.pathValue(random),
                 Hostile.pathValue(random),
@@ -127,6 +127,7 @@ class ParserFuzzTest {
                 null,
                 Hostile.pathValue(random),
                 Hostile.pathValue(random),
+                random.nextBoolean() ? null : Hostile.pathValue(random),
                 Hostile.pathValue(random),
                 random.nextBoolean() ? cn.tongban.signing.Sm3.hex(schema) : Hostile.pathValue(random),
                 schema,

@@ -98,6 +98,33 @@ class SignaturesDocTest {
     }
 
     @Test
+    void theCorrectionEnvelopeExample() {
+        Map<String, String> f = fields.get("envelope.fields");
+        Map<String, String> c = fields.get("envelope2.fields");
+        byte[] canonical = Envelope.canonicalBytes(
+                Integer.parseInt(c.get("version")),
+                f.get("deliveryId"),
+                f.get("resourceCode"),
+                f.get("agreementId"),
+                f.get("demanderUscc"),
+                f.get("serviceItemCode"),
+                f.get("purpose"),
+                f.get("sourceRecordId"),
+                f.get("issuedAt"),
+                f.get("schemaFingerprint"),
+                HEX.parseHex(f.get("recordAvro")),
+                c.get("disputeId"));
+        assertSame(canonical, "envelope2.canonical");
+        // As documented: version 1's bytes with "2" for "1", then the dispute id as a twelfth text.
+        byte[] v1 = hex("envelope.canonical").clone();
+        v1[4] = '2';
+        byte[] id = c.get("disputeId").getBytes(StandardCharsets.UTF_8);
+        assertThat(HEX.formatHex(canonical))
+                .isEqualTo(HEX.formatHex(concat(v1, new byte[] {0, 0, 0, (byte) id.length}, id)));
+        assertSignature(canonical, "envelope2.e", "envelope2.signature.der");
+    }
+
+    @Test
     void theBatchSealExample() {
         Map<String, String> f = fields.get("envelope.fields");
         Map<String, String> b = fields.get("batch.fields");

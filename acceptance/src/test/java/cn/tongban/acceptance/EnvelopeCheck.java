@@ -41,9 +41,15 @@ final class EnvelopeCheck {
 
     /** Null when the envelope verifies, else what is wrong. */
     static String problem(JsonNode envelope, PublicKey hubKey) {
+        // Version 1: eleven fields; version 2 (a correction, docs/signatures.md §2): a twelfth, disputeId.
+        String version = envelope.get("version").asText();
+        boolean names = envelope.hasNonNull("disputeId");
+        if (!version.equals(names ? "2" : "1")) {
+            return "the envelope's version does not match its dispute id";
+        }
         byte[] avro = Base64.getDecoder().decode(envelope.get("recordAvro").asText());
-        byte[] canonical = new Canonical()
-                .text(envelope.get("version").asText())
+        Canonical fields = new Canonical()
+                .text(version)
                 .text(envelope.get("deliveryId").asText())
                 .text(envelope.get("resourceCode").asText())
                 .text(envelope.get("agreementId").asText())
@@ -53,8 +59,9 @@ final class EnvelopeCheck {
                 .text(envelope.get("sourceRecordId").asText())
                 .text(envelope.get("issuedAt").asText())
                 .text(envelope.get("schemaFingerprint").asText())
-                .bytes(sm3(avro))
-                .bytes();
+                .bytes(sm3(avro));
+        byte[] canonical =
+                names ? fields.text(envelope.get("disputeId").asText()).bytes() : fields.bytes();
         JsonNode signature = envelope.get("signature");
         if (!"SM3withSM2".equals(signature.get("algorithm").asText())
                 || !"1234567812345678".equals(signature.get("signerId").asText())) {

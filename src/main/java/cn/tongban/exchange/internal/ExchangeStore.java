@@ -53,7 +53,7 @@ public class ExchangeStore {
             String status,
             Instant receivedAt) {}
 
-    /** One delivery in the outbox. */
+    /** One delivery in the outbox; {@code disputeId} names the dispute a correction answers (ADR 0019), else null. */
     public record DeliveryRow(
             long id,
             String idempotencyKey,
@@ -81,7 +81,8 @@ public class ExchangeStore {
             Instant nextAttemptAt,
             String lastError,
             Instant createdAt,
-            Instant deliveredAt) {}
+            Instant deliveredAt,
+            String disputeId) {}
 
     public void insertBatch(BatchRow b) {
         jdbc.sql("""
@@ -164,8 +165,8 @@ public class ExchangeStore {
                                       endpoint_address, order_key, source_record_id, service_item_code, purpose, issued_at,
                                       schema_fingerprint, leaf_index, record_signature, payload_cipher, key_id, status, attempts,
                                       next_attempt_at, created_at, last_error, person_ref, delivered_at, endpoint_id,
-                                      signing_key_id)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)
+                                      signing_key_id, dispute_id)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)
                 on conflict (idempotency_key) do nothing""", rows, 1000, (ps, d) -> {
             ps.setString(1, d.idempotencyKey());
             ps.setObject(2, d.batchId());
@@ -196,6 +197,7 @@ public class ExchangeStore {
             ps.setTimestamp(23, d.deliveredAt() == null ? null : Timestamp.from(d.deliveredAt()));
             ps.setObject(24, d.endpointId());
             ps.setString(25, d.signingKeyId());
+            ps.setString(26, d.disputeId());
         });
         int inserted = 0;
         for (int[] batch : counts) {
@@ -479,7 +481,8 @@ public class ExchangeStore {
                 rs.getTimestamp("next_attempt_at").toInstant(),
                 rs.getString("last_error"),
                 rs.getTimestamp("created_at").toInstant(),
-                delivered == null ? null : delivered.toInstant());
+                delivered == null ? null : delivered.toInstant(),
+                rs.getString("dispute_id"));
     }
 
     private static QuarantineRow quarantine(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
