@@ -3,8 +3,6 @@ package cn.tongban.console;
 import cn.tongban.calendar.WorkingDayCalendar;
 import cn.tongban.catalog.ParticipantRegistry;
 import cn.tongban.catalog.Resource;
-import cn.tongban.catalog.ResourceField;
-import cn.tongban.catalog.Sensitivity;
 import cn.tongban.catalog.SupplyList;
 import cn.tongban.disputes.Dispute;
 import cn.tongban.disputes.DisputeProblems;
@@ -62,9 +60,6 @@ class DisputesPageController {
 
     /** The raise form as typed; nothing in it is a record's value. */
     record OpenForm(String deliveryId, List<String> fields, String reason) {}
-
-    /** One field of the corrected record's form; {@code value} is echoed back only for general (non-personal) fields. */
-    record CorrectionField(ResourceField field, boolean disputed, String value) {}
 
     private final Disputes disputes;
     private final Deliveries deliveries;
@@ -151,7 +146,7 @@ class DisputesPageController {
             Model model) {
         Actor actor = CurrentActor.get();
         Dispute dispute = refusedAsApi(() -> disputes.get(id, actor));
-        Map<String, String> values = recordValues(params);
+        Map<String, String> values = CorrectedRecordForm.typedValues(params);
         JsonNode record = CorrectedRecordForm.read(schemaOf(dispute), values, json);
         Disputes.CorrectRequest request = new Disputes.CorrectRequest(record, strip(reason));
         try {
@@ -214,16 +209,10 @@ class DisputesPageController {
         return "console/dispute";
     }
 
-    private List<CorrectionField> correctionFields(Dispute dispute, Map<String, String> typed) {
-        List<CorrectionField> fields = new ArrayList<>();
-        for (ResourceField field : supplyList.get(dispute.resourceCode()).fields()) {
-            boolean general = field.sensitivity() == Sensitivity.GENERAL;
-            String value = general ? typed.getOrDefault(field.name(), "") : "";
-            fields.add(new CorrectionField(field, dispute.fields().contains(field.name()), value));
-        }
-        // The disputed fields first: they are what the demander says is wrong.
-        fields.sort(Comparator.comparing((CorrectionField f) -> !f.disputed()));
-        return fields;
+    /** The disputed fields first: they are what the demander says is wrong. */
+    private List<CorrectedRecordForm.Box> correctionFields(Dispute dispute, Map<String, String> typed) {
+        return CorrectedRecordForm.boxes(
+                supplyList.get(dispute.resourceCode()).fields(), new HashSet<>(dispute.fields()), typed);
     }
 
     /**
@@ -282,17 +271,6 @@ class DisputesPageController {
     private Schema schemaOf(Dispute dispute) {
         Resource resource = supplyList.get(dispute.resourceCode());
         return new Schema.Parser().parse(resource.avroSchema());
-    }
-
-    /** The form's {@code record.<field>} boxes by field name. */
-    private static Map<String, String> recordValues(Map<String, String> params) {
-        Map<String, String> values = new LinkedHashMap<>();
-        params.forEach((name, value) -> {
-            if (name.startsWith("record.")) {
-                values.put(name.substring("record.".length()), value);
-            }
-        });
-        return values;
     }
 
     /**

@@ -49,9 +49,6 @@ class OpsPageController {
     /** A banner: which component, how it stands, and the part of it concerned (a route, a key). */
     record Alert(String component, String status, String subject, String detail) {}
 
-    /** A quarantined record as operators see it: its reasons (field, rule), never its content. */
-    record Held(Deliveries.QuarantineView view, List<String> reasons) {}
-
     /** The windows offered above the charts, in hours. */
     static final List<Integer> WINDOWS = List.of(1, 6, 24);
 
@@ -219,7 +216,7 @@ class OpsPageController {
         model.addAttribute(
                 "held",
                 deliveries.quarantine(actor, null, "HELD", 100).stream()
-                        .map(q -> new Held(q, QuarantineReasons.of(q.reasons())))
+                        .map(q -> new QuarantineReasons.Held(q, QuarantineReasons.of(q.reasons())))
                         .toList());
         model.addAttribute("tab", "dead-letters");
         return "console/ops-dead-letters";

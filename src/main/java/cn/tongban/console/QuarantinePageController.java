@@ -1,21 +1,16 @@
 package cn.tongban.console;
 
-import cn.tongban.catalog.ResourceField;
-import cn.tongban.catalog.Sensitivity;
 import cn.tongban.catalog.SupplyList;
 import cn.tongban.exchange.Deliveries;
 import cn.tongban.exchange.IntakeService;
 import cn.tongban.security.Actor;
 import cn.tongban.security.CurrentActor;
 import cn.tongban.web.ApiException;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -39,9 +34,6 @@ import tools.jackson.databind.json.JsonMapper;
 @RequestMapping("/console/catalog/quarantine")
 class QuarantinePageController {
 
-    /** One box of the correction form; {@code value} is echoed back only for general fields. */
-    record FieldBox(ResourceField field, boolean failing, String value) {}
-
     private final Deliveries deliveries;
     private final SupplyList supplyList;
     private final CatalogPages pages;
@@ -63,7 +55,7 @@ class QuarantinePageController {
         model.addAttribute(
                 "held",
                 deliveries.quarantine(actor, code, "HELD", 200).stream()
-                        .map(q -> new OpsPageController.Held(q, QuarantineReasons.of(q.reasons())))
+                        .map(q -> new QuarantineReasons.Held(q, QuarantineReasons.of(q.reasons())))
                         .toList());
         return "console/catalog-quarantine";
     }
@@ -78,7 +70,7 @@ class QuarantinePageController {
             @PathVariable UUID id, @RequestParam Map<String, String> params, Model model, RedirectAttributes redirect) {
         Actor actor = CurrentActor.get();
         Deliveries.QuarantineView held = deliveries.quarantined(actor, id);
-        Map<String, String> values = recordValues(params);
+        Map<String, String> values = CorrectedRecordForm.typedValues(params);
         JsonNode record = CorrectedRecordForm.read(schemaOf(held.resourceCode()), values, json);
         try {
             IntakeService.RecordResult accepted = deliveries.replayQuarantined(actor, id, record);
@@ -105,30 +97,13 @@ class QuarantinePageController {
     }
 
     /** Every field of the resource, the ones the intake refused first. */
-    private List<FieldBox> boxes(Deliveries.QuarantineView held, Map<String, String> typed) {
-        Set<String> failing = QuarantineReasons.fields(held.reasons());
-        List<FieldBox> boxes = new ArrayList<>();
-        for (ResourceField field : supplyList.get(held.resourceCode()).fields()) {
-            String value = field.sensitivity() == Sensitivity.GENERAL ? typed.getOrDefault(field.name(), "") : "";
-            boxes.add(new FieldBox(field, failing.contains(field.name()), value));
-        }
-        boxes.sort(Comparator.comparing((FieldBox b) -> !b.failing()));
-        return boxes;
+    private List<CorrectedRecordForm.Box> boxes(Deliveries.QuarantineView held, Map<String, String> typed) {
+        return CorrectedRecordForm.boxes(
+                supplyList.get(held.resourceCode()).fields(), QuarantineReasons.fields(held.reasons()), typed);
     }
 
     private Schema schemaOf(String resourceCode) {
         return new Schema.Parser().parse(supplyList.get(resourceCode).avroSchema());
-    }
-
-    /** The form's {@code record.<field>} boxes by field name. */
-    private static Map<String, String> recordValues(Map<String, String> params) {
-        return params.entrySet().stream()
-                .filter(e -> e.getKey().startsWith("record."))
-                .collect(Collectors.toMap(
-                        e -> e.getKey().substring("record.".length()),
-                        Map.Entry::getValue,
-                        (a, b) -> a,
-                        LinkedHashMap::new));
     }
 
     /** The intake's reasons beside the boxes they name; the rest above the form. */

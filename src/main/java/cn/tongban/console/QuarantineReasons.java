@@ -1,5 +1,6 @@
 package cn.tongban.console;
 
+import cn.tongban.exchange.Deliveries;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,6 +11,9 @@ import tools.jackson.databind.JsonNode;
 final class QuarantineReasons {
 
     private QuarantineReasons() {}
+
+    /** A quarantined record as a table shows it: its reasons, never its content. */
+    record Held(Deliveries.QuarantineView view, List<String> reasons) {}
 
     /** "field · rule: message" per reason, for a table cell. */
     static List<String> of(JsonNode reasons) {

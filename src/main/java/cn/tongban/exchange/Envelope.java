@@ -67,34 +67,6 @@ public record Envelope(
                 disputeId);
     }
 
-    /** The canonical bytes of an ordinary (version 1) envelope; the record enters by its SM3 digest. */
-    public static byte[] canonicalBytes(
-            int version,
-            String deliveryId,
-            String resourceCode,
-            String agreementId,
-            String demanderUscc,
-            String serviceItemCode,
-            String purpose,
-            String sourceRecordId,
-            String issuedAt,
-            String schemaFingerprint,
-            byte[] recordAvro) {
-        return canonicalBytes(
-                version,
-                deliveryId,
-                resourceCode,
-                agreementId,
-                demanderUscc,
-                serviceItemCode,
-                purpose,
-                sourceRecordId,
-                issuedAt,
-                schemaFingerprint,
-                recordAvro,
-                null);
-    }
-
     /**
      * The canonical bytes of an envelope: version 1 exactly as before, version 2 the same eleven
      * fields and the dispute id as a twelfth text. A version that does not match the dispute id is

@@ -99,8 +99,8 @@ class HubHealth {
         return guarded(() -> {
             ServiceStatus route = camel.getRouteController().getRouteStatus("ledger-sealer");
             // Another instance seals while it holds the singleton lease: then only the lag counts.
-            boolean standby = camel.getRoute("ledger-sealer") != null
-                    && SingletonRoutes.standsBy(camel.getRoute("ledger-sealer"));
+            Route sealer = camel.getRoute("ledger-sealer");
+            boolean standby = sealer != null && SingletonRoutes.standsBy(sealer);
             Ledger.SealLag lag = ledger.sealLag();
             Duration limit = max(ledger.sealPeriod().multipliedBy(10), Duration.ofMinutes(2));
             Duration age =

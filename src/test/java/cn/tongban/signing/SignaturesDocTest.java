@@ -208,7 +208,8 @@ class SignaturesDocTest {
                 sourceRecordId,
                 f.get("issuedAt"),
                 f.get("schemaFingerprint"),
-                HEX.parseHex(f.get("recordAvro")));
+                HEX.parseHex(f.get("recordAvro")),
+                null);
     }
 
     /** e = SM3(Z_A ‖ M) as documented; the documented signature verifies, and fails on a changed byte. */
