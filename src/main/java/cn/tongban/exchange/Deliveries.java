@@ -216,14 +216,7 @@ public class Deliveries {
         checkLimit(limit);
         String supplier = operates(actor) ? null : participant(actor);
         return store.quarantine(supplier, resourceCode, status, limit).stream()
-                .map(q -> new QuarantineView(
-                        q.id(),
-                        q.batchId(),
-                        q.resourceCode(),
-                        q.sourceRecordId(),
-                        json.readTree(q.reasonsJson()),
-                        q.status(),
-                        q.receivedAt()))
+                .map(this::view)
                 .toList();
     }
 
@@ -233,6 +226,10 @@ public class Deliveries {
         if (!operates(actor) && !actor.mayExchangeFor(held.supplierUscc())) {
             throw ApiException.notFound("quarantined record");
         }
+        return view(held);
+    }
+
+    private QuarantineView view(ExchangeStore.QuarantineRow held) {
         return new QuarantineView(
                 held.id(),
                 held.batchId(),
@@ -241,6 +238,41 @@ public class Deliveries {
                 json.readTree(held.reasonsJson()),
                 held.status(),
                 held.receivedAt());
+    }
+
+    /** 批次结果: what became of a batch once taken in — its counts and the records it left in quarantine. */
+    public record BatchView(
+            UUID batchId,
+            String resourceCode,
+            String channel,
+            String signingMode,
+            Instant receivedAt,
+            int records,
+            int accepted,
+            int quarantined,
+            int deliveries,
+            List<QuarantineView> quarantine) {}
+
+    /**
+     * A batch, to its supplier or an operator; 404 for anyone else, and while a batch pushed through
+     * the intake topic is still waiting to be taken in.
+     */
+    public BatchView batch(Actor actor, UUID id) {
+        var batch = store.batch(id).orElseThrow(() -> ApiException.notFound("batch taken in"));
+        if (!operates(actor) && !actor.mayExchangeFor(batch.supplierUscc())) {
+            throw ApiException.notFound("batch taken in");
+        }
+        return new BatchView(
+                batch.id(),
+                batch.resourceCode(),
+                batch.channel(),
+                batch.signingMode(),
+                batch.receivedAt(),
+                batch.recordCount(),
+                batch.accepted(),
+                batch.quarantined(),
+                batch.deliveries(),
+                store.quarantineOfBatch(id).stream().map(this::view).toList());
     }
 
     /** Re-runs a quarantined record, corrected, through intake; it stays held while it still fails. */

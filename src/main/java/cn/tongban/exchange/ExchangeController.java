@@ -37,6 +37,7 @@ class ExchangeController {
     private final HubKeys keys;
     private final QueryTimings timings;
     private final IntakeGate gate;
+    private final IntakeTopic topic;
 
     ExchangeController(
             IntakeService intake,
@@ -45,8 +46,10 @@ class ExchangeController {
             ExchangeProperties properties,
             HubKeys keys,
             QueryTimings timings,
-            IntakeGate gate) {
+            IntakeGate gate,
+            IntakeTopic topic) {
         this.gate = gate;
+        this.topic = topic;
         this.intake = intake;
         this.queries = queries;
         this.deliveries = deliveries;
@@ -81,26 +84,48 @@ class ExchangeController {
         List<IntakeService.IncomingRecord> records = request.records().stream()
                 .map(r -> new IntakeService.IncomingRecord(r.sourceRecordId(), r.record()))
                 .toList();
-        IntakeService.IntakeResult result = intake.ingest(
-                resource,
-                records,
-                "HTTP_PUSH",
-                signing == null ? properties.signingMode() : signing,
-                CurrentActor.get());
+        IntakeService.SigningMode mode = signing == null ? properties.signingMode() : signing;
+        if (topic.enabled()) {
+            return queue(resource, records, mode);
+        }
+        IntakeService.IntakeResult result = intake.ingest(resource, records, "HTTP_PUSH", mode, CurrentActor.get());
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(result);
+    }
+
+    /** Through the intake topic (ADR 0020): 202 once the batch is in Kafka, with the batches to ask after. */
+    private ResponseEntity<?> queue(
+            String resource, List<IntakeService.IncomingRecord> records, IntakeService.SigningMode mode) {
+        try {
+            return ResponseEntity.status(HttpStatus.ACCEPTED)
+                    .body(topic.submit(resource, records, "HTTP_PUSH", mode, CurrentActor.get()));
+        } catch (IntakeTopic.Unavailable e) {
+            return unavailable(
+                    "urn:tongban:problem:intake-unavailable",
+                    "暂时无法接收数据，请稍后重发 (the hub cannot take the batch in now: send it again later)",
+                    10);
+        }
+    }
+
+    /** 批次结果: what became of a batch — at once for an in-process push, once taken in for one through Kafka. */
+    @GetMapping("/batches/{id}")
+    Deliveries.BatchView batch(@PathVariable UUID id) {
+        return deliveries.batch(CurrentActor.get(), id);
     }
 
     /** 503 while the hub is in maintenance: the supplier keeps its batch and sends it after Retry-After. */
     private static ResponseEntity<ProblemDetail> maintenance(IntakeGate.Closure closed) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
-                HttpStatus.SERVICE_UNAVAILABLE,
-                "平台维护中，暂停接收数据，请稍后重发 (the hub is in maintenance: send the batch again later)");
-        problem.setType(java.net.URI.create("urn:tongban:problem:maintenance"));
+        return unavailable(
+                "urn:tongban:problem:maintenance",
+                "平台维护中，暂停接收数据，请稍后重发 (the hub is in maintenance: send the batch again later)",
+                closed.retryAfter().toSeconds());
+    }
+
+    private static ResponseEntity<ProblemDetail> unavailable(String type, String detail, long retryAfterSeconds) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, detail);
+        problem.setType(java.net.URI.create(type));
         problem.setTitle("Service Unavailable");
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                .header(
-                        HttpHeaders.RETRY_AFTER,
-                        Long.toString(closed.retryAfter().toSeconds()))
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds))
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem);
     }

@@ -23,6 +23,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param instanceId this hub instance among those sharing a database (default: the host name); a
  *     restarted instance ends the delivery leases it held before, so what it was sending when it
  *     crashed goes out at once instead of when the lease runs out. Give each instance its own.
+ * @param transport how a pushed batch reaches the intake pipeline: in this instance's own process
+ *     (the default), or through the intake topic of a Kafka cluster, so that every instance's
+ *     consumers share the pipeline's work (ADR 0020, {@code tongban.exchange.kafka.*})
  */
 @ConfigurationProperties("tongban.exchange")
 public record ExchangeProperties(
@@ -40,7 +43,16 @@ public record ExchangeProperties(
         Integer redeliveries,
         int breakerCalls,
         Duration breakerOpenFor,
-        String instanceId) {
+        String instanceId,
+        Transport transport) {
+
+    /** 传输方式: where the intake pipeline's work comes from. */
+    public enum Transport {
+        /** The instance that takes a batch in runs the pipeline on it, in the request. */
+        IN_PROCESS,
+        /** The batch goes to the intake topic; the pipeline runs on whichever instance consumes it. */
+        KAFKA
+    }
 
     public ExchangeProperties {
         signingMode = signingMode == null ? IntakeService.SigningMode.BATCH : signingMode;
@@ -58,6 +70,7 @@ public record ExchangeProperties(
         breakerCalls = breakerCalls <= 0 ? 4 : breakerCalls;
         breakerOpenFor = breakerOpenFor == null ? Duration.ofSeconds(30) : breakerOpenFor;
         instanceId = instanceId == null || instanceId.isBlank() ? hostName() : instanceId;
+        transport = transport == null ? Transport.IN_PROCESS : transport;
     }
 
     /**

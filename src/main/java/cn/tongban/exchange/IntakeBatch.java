@@ -31,6 +31,9 @@ public final class IntakeBatch {
     /** The dispute this batch's record corrects (ADR 0019), named by each of its envelopes; null for other intake. */
     final String disputeId;
 
+    /** The id the batch was given before it reached the pipeline (a part of the intake topic); null: made by admit. */
+    UUID givenBatchId;
+
     // admit
     Resource resource;
     Schema schema;

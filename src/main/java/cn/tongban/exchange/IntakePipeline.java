@@ -119,7 +119,7 @@ public class IntakePipeline {
         batch.schema = schemas.computeIfAbsent(
                 resource.code() + "@" + resource.updatedAt(), k -> new Schema.Parser().parse(resource.avroSchema()));
         batch.personField = QualityRules.personKeyField(batch.schema);
-        batch.batchId = UUID.randomUUID();
+        batch.batchId = batch.givenBatchId != null ? batch.givenBatchId : UUID.randomUUID();
         batch.now = clock.instant();
         batch.issuedAt = batch.now.toString();
         batch.today = LocalDate.now(clock);

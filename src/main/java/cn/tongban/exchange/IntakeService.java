@@ -86,6 +86,15 @@ public class IntakeService {
         return run(new IntakeBatch(resourceCode, List.of(corrected), channel, mode, actor, disputeId.toString()));
     }
 
+    /** A part of a batch pushed through the intake topic (ADR 0020), under the batch id its submitter was given. */
+    @Transactional
+    public IntakeResult ingestQueued(IntakeTopic.Part part) {
+        IntakeBatch batch =
+                new IntakeBatch(part.resourceCode(), part.records(), part.channel(), part.mode(), part.actor());
+        batch.givenBatchId = part.batchId();
+        return run(batch);
+    }
+
     private IntakeResult run(IntakeBatch batch) {
         try {
             camel.sendBody(PIPELINE, batch);

@@ -1,25 +1,24 @@
 package cn.tongban.exchange;
 
+import static cn.tongban.exchange.TwoInstances.awaitDeliveryRoutes;
+import static cn.tongban.exchange.TwoInstances.bySource;
+import static cn.tongban.exchange.TwoInstances.leads;
+import static cn.tongban.exchange.TwoInstances.missing;
+import static cn.tongban.exchange.TwoInstances.port;
+import static cn.tongban.exchange.TwoInstances.routeStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import cn.tongban.cluster.SingletonWork;
 import cn.tongban.support.Api;
 import cn.tongban.support.HubsInJvm;
 import cn.tongban.support.TcpProxy;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,47 +34,27 @@ import tools.jackson.databind.JsonNode;
  */
 class TwoInstancesIT {
 
-    private static final Duration LEASE = Duration.ofSeconds(3);
-    private static final Duration RENEW = Duration.ofMillis(500);
+    private static final Duration LEASE = TwoInstances.LEASE;
+    private static final Duration RENEW = TwoInstances.RENEW;
 
-    private static EmbeddedPostgres embedded;
-    private static String database;
+    private static TwoInstances instances;
     private static TcpProxy proxyForA;
     private static ConfigurableApplicationContext a;
     private static ConfigurableApplicationContext b;
 
     @BeforeAll
     static void twoInstances() throws IOException {
-        String tag = UUID.randomUUID().toString().substring(0, 8);
-        String url;
-        if (HubsInJvm.onServer()) {
-            database = "tongban_two_" + tag;
-            url = HubsInJvm.createDatabase(database);
-        } else {
-            embedded = EmbeddedPostgres.builder().start();
-            url = embedded.getJdbcUrl("postgres", "postgres");
-        }
+        instances = new TwoInstances();
         proxyForA = new TcpProxy();
-        proxyForA.forwardTo(port(url));
-        String namespace = "two-instances-" + tag;
-        Path keys = Path.of("target", "two-instances", tag, "keys");
-        a = start("hub-a", url.replaceFirst("//[^/]+/", "//" + proxyForA.address() + "/"), namespace, keys);
-        b = start("hub-b", url, namespace, keys);
+        proxyForA.forwardTo(port(instances.url));
+        a = start("hub-a", instances.url.replaceFirst("//[^/]+/", "//" + proxyForA.address() + "/"));
+        b = start("hub-b", instances.url);
     }
 
-    private static ConfigurableApplicationContext start(String instance, String url, String namespace, Path keys) {
-        Map<String, Object> settings = new LinkedHashMap<>(HubsInJvm.itProperties());
-        settings.put("spring.datasource.url", url);
-        settings.put("server.port", "0");
-        settings.put("tongban.signing.key-dir", keys.toString());
-        settings.put("tongban.cluster.instance-id", instance);
-        settings.put("tongban.exchange.instance-id", instance);
+    private static ConfigurableApplicationContext start(String instance, String url) {
+        Map<String, Object> settings = instances.settings(instance, url);
         // A delivery the lost instance had claimed waits out its lease (three tries of the timeout and 30 s).
         settings.put("tongban.exchange.webhook-timeout", "1s");
-        settings.put("tongban.cluster.namespace", namespace);
-        settings.put("tongban.cluster.lease-duration", LEASE.toMillis() + "ms");
-        settings.put("tongban.cluster.renew-interval", RENEW.toMillis() + "ms");
-        settings.put("spring.datasource.hikari.connection-timeout", "1000");
         return HubsInJvm.run(settings);
     }
 
@@ -84,19 +63,12 @@ class TwoInstancesIT {
         if (proxyForA != null) {
             proxyForA.restore();
         }
-        for (ConfigurableApplicationContext hub : new ConfigurableApplicationContext[] {a, b}) {
-            if (hub != null && hub.isActive()) {
-                hub.close();
-            }
-        }
+        TwoInstances.closeAll(a, b);
         if (proxyForA != null) {
             proxyForA.close();
         }
-        if (database != null) {
-            HubsInJvm.dropDatabase(database);
-        }
-        if (embedded != null) {
-            embedded.close();
+        if (instances != null) {
+            instances.close();
         }
     }
 
@@ -196,12 +168,6 @@ class TwoInstancesIT {
         });
     }
 
-    private static Set<String> missing(Set<String> accepted, List<JsonNode> envelopes) {
-        Set<String> missing = new java.util.TreeSet<>(accepted);
-        missing.removeAll(bySource(envelopes).keySet());
-        return missing;
-    }
-
     private static Set<String> allPushed() {
         Set<String> all = new java.util.HashSet<>();
         for (String prefix : List.of("a0-", "b0-", "a1-", "b1-", "b2-")) {
@@ -210,45 +176,5 @@ class TwoInstancesIT {
             }
         }
         return all;
-    }
-
-    private static Map<String, Set<String>> bySource(List<JsonNode> envelopes) {
-        Map<String, Set<String>> ids = new HashMap<>();
-        for (JsonNode envelope : envelopes) {
-            ids.computeIfAbsent(envelope.get("sourceRecordId").asString(), k -> new java.util.HashSet<>())
-                    .add(envelope.get("deliveryId").asString());
-        }
-        return ids;
-    }
-
-    private static void awaitDeliveryRoutes(ConfigurableApplicationContext hub) {
-        CamelContext camel = hub.getBean(CamelContext.class);
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> camel.getRoutes().stream()
-                                .filter(r -> r.getRouteId().startsWith("deliver-"))
-                                .count()
-                        > 0);
-    }
-
-    private static boolean leads(ConfigurableApplicationContext hub) {
-        return hub.isActive() && hub.getBean(SingletonWork.class).isLeader();
-    }
-
-    private static String routeStatus(ConfigurableApplicationContext hub, String route) {
-        var status = hub.getBean(CamelContext.class).getRouteController().getRouteStatus(route);
-        return status == null ? null : status.name();
-    }
-
-    private static int port(ConfigurableApplicationContext hub) {
-        return Integer.parseInt(hub.getEnvironment().getProperty("local.server.port"));
-    }
-
-    private static int port(String jdbcUrl) {
-        java.util.regex.Matcher m =
-                java.util.regex.Pattern.compile("//[^:/]+:(\\d+)/").matcher(jdbcUrl);
-        if (!m.find()) {
-            throw new IllegalArgumentException("no port in " + jdbcUrl);
-        }
-        return Integer.parseInt(m.group(1));
     }
 }

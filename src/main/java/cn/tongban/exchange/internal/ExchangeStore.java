@@ -548,4 +548,58 @@ public class ExchangeStore {
                 .param(records)
                 .update();
     }
+
+    /**
+     * Takes one message of the intake topic for this transaction: true when no transaction took it
+     * before (its offset is past the partition's last one taken). A second consumer of the same
+     * message — after a rebalance, or a crash before the Kafka commit — waits on the row while the
+     * first one's transaction is open and then finds it taken, so a message is taken in once.
+     */
+    public boolean takeIntakeMessage(String topic, int partition, long offset, String instanceId, Instant at) {
+        return !jdbc.sql("""
+                        insert into exchange_intake_offset (topic, partition, next_offset, taken_by, taken_at)
+                        values (?, ?, ?, ?, ?)
+                        on conflict (topic, partition) do update set
+                            next_offset = excluded.next_offset, taken_by = excluded.taken_by, taken_at = excluded.taken_at
+                        where exchange_intake_offset.next_offset <= ?
+                        returning 1""")
+                .params(topic, partition, offset + 1, instanceId, Timestamp.from(at), offset)
+                .query(Integer.class)
+                .list()
+                .isEmpty();
+    }
+
+    /** A batch as stored, for its supplier's question "what became of it". */
+    public Optional<BatchRow> batch(UUID id) {
+        return jdbc.sql("""
+                        select id, resource_code, supplier_uscc, channel, signing_mode, received_at, record_count, accepted,
+                               quarantined, deliveries, tree_size
+                        from exchange_batch where id = ?""")
+                .param(id)
+                .query((rs, n) -> new BatchRow(
+                        rs.getObject(1, UUID.class),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getTimestamp(6).toInstant(),
+                        rs.getInt(7),
+                        rs.getInt(8),
+                        rs.getInt(9),
+                        rs.getInt(10),
+                        (Integer) rs.getObject(11),
+                        null,
+                        null,
+                        null,
+                        null))
+                .optional();
+    }
+
+    /** The records of a batch that are held in quarantine (any status), in the order they came. */
+    public List<QuarantineRow> quarantineOfBatch(UUID batchId) {
+        return jdbc.sql("""
+                        select id, batch_id, resource_code, supplier_uscc, source_record_id, reasons::text, payload_cipher, key_id, status,
+                               received_at
+                        from quarantine where batch_id = ? order by received_at, source_record_id""").param(batchId).query(ExchangeStore::quarantine).list();
+    }
 }

@@ -1,0 +1,196 @@
+package cn.tongban.exchange;
+
+import cn.tongban.catalog.Resource;
+import cn.tongban.catalog.SupplyList;
+import cn.tongban.exchange.IntakeService.IncomingRecord;
+import cn.tongban.exchange.IntakeService.SigningMode;
+import cn.tongban.exchange.internal.TransactionalProducers;
+import cn.tongban.schema.SchemaRegistry;
+import cn.tongban.security.Actor;
+import cn.tongban.signing.DataCipher;
+import cn.tongban.web.ApiException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.utils.Utils;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * 接收主题 (Kafka 传输, ADR 0020): with {@code tongban.exchange.transport=kafka} a pushed batch is
+ * checked for what the caller may do (the resource, its provider, the size), cut into one part
+ * per partition its records fall in — a person's records always in the same partition, so they
+ * keep their order — and the parts are written to the intake topic in one Kafka transaction:
+ * the whole batch, or nothing and a 503. Each part is SM4-GCM sealed with the hub's data key
+ * (the records carry personal data, and only a hub can write a part a hub will take in). Every
+ * instance's {@code intake-topic} route then runs the pipeline on the parts it is given
+ * ({@link IntakeTopicConsumer}).
+ */
+@Component
+public class IntakeTopic implements DisposableBean {
+
+    static final String KEY_ID_HEADER = "tongban-key-id";
+
+    /** What the topic carries: one part of a pushed batch, with who pushed it. */
+    record Part(
+            UUID batchId,
+            UUID submissionId,
+            String resourceCode,
+            String channel,
+            SigningMode mode,
+            Actor actor,
+            List<IncomingRecord> records) {}
+
+    /** 已排队: the parts of a pushed batch, each a batch of its own once taken in. */
+    public record Submission(UUID submissionId, int queued, List<QueuedBatch> batches) {}
+
+    /** One part: its batch id ({@code GET /api/exchange/batches/{id}} once taken in) and its records. */
+    public record QueuedBatch(UUID batchId, int records) {}
+
+    /** The intake topic could not take the batch now; the caller sends it again later. */
+    public static final class Unavailable extends RuntimeException {
+        Unavailable(String why, Throwable cause) {
+            super(why, cause);
+        }
+    }
+
+    private final IntakeTopicProperties settings;
+    private final ExchangeProperties exchange;
+    private final SupplyList supplyList;
+    private final cn.tongban.signing.PersonRefs personRefs;
+    private final DataCipher cipher;
+    private final JsonMapper json;
+    private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
+    private volatile TransactionalProducers producers;
+
+    IntakeTopic(
+            IntakeTopicProperties settings,
+            ExchangeProperties exchange,
+            SupplyList supplyList,
+            cn.tongban.signing.PersonRefs personRefs,
+            DataCipher cipher,
+            JsonMapper json) {
+        this.settings = settings;
+        this.exchange = exchange;
+        this.supplyList = supplyList;
+        this.personRefs = personRefs;
+        this.cipher = cipher;
+        this.json = json;
+    }
+
+    /** Whether pushed batches go through the intake topic. */
+    public boolean enabled() {
+        return exchange.transport() == ExchangeProperties.Transport.KAFKA;
+    }
+
+    /**
+     * Writes the batch to the intake topic, whole; refuses it (nothing written) when the caller
+     * may not supply the resource or the batch is out of bounds, as the pipeline would.
+     */
+    public Submission submit(
+            String resourceCode, List<IncomingRecord> incoming, String channel, SigningMode mode, Actor actor) {
+        Resource resource = admit(resourceCode, incoming, actor);
+        String personField = QualityRules.personKeyField(schemaOf(resource));
+        Map<Integer, List<IncomingRecord>> byPartition = new TreeMap<>();
+        for (IncomingRecord record : incoming) {
+            byPartition
+                    .computeIfAbsent(partitionOf(record, personField), p -> new ArrayList<>())
+                    .add(record);
+        }
+        UUID submissionId = UUID.randomUUID();
+        List<ProducerRecord<String, byte[]>> messages = new ArrayList<>(byPartition.size());
+        List<QueuedBatch> batches = new ArrayList<>(byPartition.size());
+        byPartition.forEach((partition, records) -> {
+            Part part = new Part(
+                    UUID.randomUUID(), submissionId, resource.code(), channel, mode, actor, List.copyOf(records));
+            messages.add(message(partition, part));
+            batches.add(new QueuedBatch(part.batchId(), records.size()));
+        });
+        try {
+            producers().writeAll(messages);
+        } catch (KafkaException e) {
+            throw new Unavailable(
+                    "the intake topic did not take the batch (" + e.getClass().getSimpleName() + ")", e);
+        }
+        return new Submission(submissionId, incoming.size(), List.copyOf(batches));
+    }
+
+    /** The pipeline's own admission, before anything is written. */
+    private Resource admit(String resourceCode, List<IncomingRecord> incoming, Actor actor) {
+        Resource resource = supplyList.get(resourceCode);
+        if (!actor.mayExchangeFor(resource.providerUscc())) {
+            throw ApiException.forbidden("only the resource's provider supplies its records");
+        }
+        if (incoming.isEmpty() || incoming.size() > IntakeService.MAX_BATCH) {
+            throw ApiException.invalid(
+                    "records", "size", "a batch carries 1 to " + IntakeService.MAX_BATCH + " records");
+        }
+        return resource;
+    }
+
+    /**
+     * A person's partition: from their reference (an HMAC of the ID number, never the number), as
+     * Kafka's own partitioner would place that key; a record without one goes by its source id.
+     */
+    private int partitionOf(IncomingRecord record, String personField) {
+        JsonNode person = personField == null || record.record() == null
+                ? null
+                : record.record().get(personField);
+        String key = person != null && person.isString()
+                ? personRefs.of(person.asString())
+                : String.valueOf(record.sourceRecordId());
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % settings.partitions();
+    }
+
+    private ProducerRecord<String, byte[]> message(int partition, Part part) {
+        byte[] sealed = cipher.encrypt(json.writeValueAsBytes(part));
+        ProducerRecord<String, byte[]> message =
+                new ProducerRecord<>(settings.topic(), partition, part.batchId().toString(), sealed);
+        message.headers().add(new RecordHeader(KEY_ID_HEADER, cipher.keyId().getBytes(StandardCharsets.US_ASCII)));
+        return message;
+    }
+
+    private Schema schemaOf(Resource resource) {
+        return schemas.computeIfAbsent(
+                resource.code() + "@" + resource.updatedAt(), k -> SchemaRegistry.parse(resource.avroSchema()));
+    }
+
+    private TransactionalProducers producers() {
+        TransactionalProducers made = producers;
+        if (made == null) {
+            synchronized (this) {
+                if (producers == null) {
+                    producers = new TransactionalProducers(
+                            exchange.kafkaBootstrapServers(),
+                            "tongban-intake-" + exchange.instanceId(),
+                            settings.producers(),
+                            settings.sendTimeout());
+                }
+                made = producers;
+            }
+        }
+        return made;
+    }
+
+    /** A part as the topic carries it, opened with the key it names; throws when it is not one a hub sealed. */
+    Part open(byte[] sealed, String keyId) {
+        return json.readValue(cipher.decrypt(keyId, sealed), Part.class);
+    }
+
+    @Override
+    public void destroy() {
+        if (producers != null) {
+            producers.close();
+        }
+    }
+}
