@@ -101,10 +101,17 @@ public class IntakeTopic implements DisposableBean {
             String resourceCode, List<IncomingRecord> incoming, String channel, SigningMode mode, Actor actor) {
         Resource resource = admit(resourceCode, incoming, actor);
         String personField = QualityRules.personKeyField(schemaOf(resource));
+        int partitions;
+        try {
+            partitions = producers().partitionCount(settings.topic());
+        } catch (KafkaException e) {
+            throw new Unavailable(
+                    "the intake topic cannot be reached (" + e.getClass().getSimpleName() + ")", e);
+        }
         Map<Integer, List<IncomingRecord>> byPartition = new TreeMap<>();
         for (IncomingRecord record : incoming) {
             byPartition
-                    .computeIfAbsent(partitionOf(record, personField), p -> new ArrayList<>())
+                    .computeIfAbsent(partitionOf(record, personField, partitions, personRefs), p -> new ArrayList<>())
                     .add(record);
         }
         UUID submissionId = UUID.randomUUID();
@@ -139,17 +146,19 @@ public class IntakeTopic implements DisposableBean {
     }
 
     /**
-     * A person's partition: from their reference (an HMAC of the ID number, never the number), as
-     * Kafka's own partitioner would place that key; a record without one goes by its source id.
+     * A person's partition among the topic's (as the brokers count them, not as configured): from
+     * their reference (an HMAC of the ID number, never the number), as Kafka's own partitioner
+     * would place that key; a record without one goes by its source id.
      */
-    private int partitionOf(IncomingRecord record, String personField) {
+    private static int partitionOf(
+            IncomingRecord record, String personField, int partitions, cn.tongban.signing.PersonRefs personRefs) {
         JsonNode person = personField == null || record.record() == null
                 ? null
                 : record.record().get(personField);
         String key = person != null && person.isString()
                 ? personRefs.of(person.asString())
                 : String.valueOf(record.sourceRecordId());
-        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % settings.partitions();
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     private ProducerRecord<String, byte[]> message(int partition, Part part) {

@@ -174,10 +174,15 @@ public class IntakeTopicConsumer {
     }
 
     private Part open(Message message, String topicName, int partition, long offset) {
-        byte[] keyId = message.getHeader(IntakeTopic.KEY_ID_HEADER, byte[].class);
+        byte[] keyHeader = message.getHeader(IntakeTopic.KEY_ID_HEADER, byte[].class);
+        String keyId = keyHeader == null ? null : new String(keyHeader, StandardCharsets.US_ASCII);
+        if (!cipher.knows(keyId)) {
+            // Sealed with a data key rotated in elsewhere: not skipped (it would be lost), polled again.
+            throw new IllegalStateException("a part of the intake topic is sealed with data key " + keyId
+                    + ", which this instance does not hold: give it the key directory the other instances use");
+        }
         try {
-            return topic.open(
-                    message.getBody(byte[].class), keyId == null ? null : new String(keyId, StandardCharsets.US_ASCII));
+            return topic.open(message.getBody(byte[].class), keyId);
         } catch (RuntimeException e) {
             // Not sealed with a hub's data key: not a part any hub wrote. Nothing of it is taken in.
             log.warn(
@@ -255,6 +260,22 @@ public class IntakeTopicConsumer {
                     now));
         }
         store.insertQuarantine(held);
+        store.insertBatch(new ExchangeStore.BatchRow(
+                part.batchId(),
+                part.resourceCode(),
+                supplier,
+                part.channel(),
+                part.mode().name(),
+                now,
+                held.size(),
+                0,
+                held.size(),
+                0,
+                null,
+                null,
+                null,
+                null,
+                null));
         log.warn(
                 "batch {} refused when taken in from the intake topic ({}): {} records held in quarantine",
                 part.batchId(),

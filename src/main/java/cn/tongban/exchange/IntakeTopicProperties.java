@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * The brokers are {@code tongban.exchange.kafka-bootstrap-servers}, the same as for Kafka endpoints.
  *
  * @param topic the intake topic every instance writes pushed batches to and consumes from
- * @param partitions its partitions, made when the hub creates the topic: each is one lane of order
+ * @param partitions its partitions when the hub creates the topic (a topic made beforehand keeps its
+ *     own count, which is the one used): each is one lane of order
  *     (a person's records always take the same one), and at most this many consumers share the
  *     work; a pushed batch is cut into one part per partition its records fall in
  * @param replicationFactor copies of each partition the hub asks for when it creates the topic

@@ -119,6 +119,11 @@ public final class DataCipher {
         return decrypt(original, stored);
     }
 
+    /** Whether this cipher holds the key of that id (one rotated in by another instance may not be here yet). */
+    public boolean knows(String keyId) {
+        return keyId == null || keys.containsKey(keyId);
+    }
+
     /** Decrypts with the key named beside the value (none: the first key). */
     public byte[] decrypt(String keyId, byte[] stored) {
         Key key = keyId == null ? original : keys.get(keyId);

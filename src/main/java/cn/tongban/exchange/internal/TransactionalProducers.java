@@ -123,6 +123,16 @@ public final class TransactionalProducers implements AutoCloseable {
         }
     }
 
+    /** How many partitions the topic has, as the brokers say (the producer's metadata). */
+    public int partitionCount(String topic) {
+        Slot slot = borrow();
+        try {
+            return slot.producer().partitionsFor(topic).size();
+        } finally {
+            idle.add(slot);
+        }
+    }
+
     private Slot borrow() {
         try {
             Slot slot = idle.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
