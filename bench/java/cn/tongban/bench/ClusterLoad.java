@@ -127,7 +127,7 @@ public final class ClusterLoad {
 
             long w0 = System.nanoTime();
             long warmUp = send(suppliers, code, senders, bodies.subList(0, warmupBatches));
-            awaitDrained(jdbc, code);
+            awaitDrained(jdbc, code, warmUp);
             System.out.printf("warm-up: %d batches in %d ms, drained%n", warmupBatches, (System.nanoTime() - w0) / 1_000_000);
             try (Statement s = jdbc.createStatement()) {
                 s.execute("truncate bench_pass");
@@ -140,7 +140,7 @@ public final class ClusterLoad {
             long start = System.nanoTime();
             long accepted = send(suppliers, code, senders, bodies.subList(warmupBatches, warmupBatches + batches));
             double intakeSeconds = (System.nanoTime() - start) / 1e9;
-            awaitDrained(jdbc, code);
+            awaitDrained(jdbc, code, warmUp + accepted);
             double endToEndSeconds = (System.nanoTime() - start) / 1e9;
             ProcessCpu cpu = ProcessCpu.now(pids).since(cpu0);
             long[] machine = machineTicks();
@@ -148,8 +148,11 @@ public final class ClusterLoad {
             String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
 
             long queued = count(jdbc, "select count(*) from delivery where resource_code = ?", code);
-            long received = count(jdbc,
-                    "select count(*) from ledger_event where resource_code = ? and type = 'RECORD_RECEIVED'", code);
+            long received = count(jdbc, """
+                    select (select count(*) from ledger_event where resource_code = ? and type = 'RECORD_RECEIVED'
+                            and source_record_id is not null)
+                         + (select count(*) from ledger_leaf l join ledger_event e using (seq, occurred_at)
+                            where e.resource_code = ? and e.type = 'RECORD_RECEIVED')""", code, code);
             long signed = count(jdbc, """
                     select (select count(*) from ledger_event where resource_code = ? and type = 'DELIVERY_SIGNED'
                             and delivery_key is not null)
@@ -235,6 +238,16 @@ public final class ClusterLoad {
         if (!renew.isEmpty()) {
             hubArgs.add("--tongban.cluster.renew-interval=" + renew);
         }
+        String kafka = System.getProperty("bench.kafka", "").trim();
+        if (!kafka.isEmpty()) {
+            // The Kafka transport (ADR 0020): pushes to the intake topic, both instances consume it.
+            hubArgs.addAll(List.of(
+                    "--tongban.exchange.transport=kafka",
+                    "--tongban.exchange.kafka-bootstrap-servers=" + kafka,
+                    "--tongban.exchange.kafka.topic=" + System.getProperty("bench.kafkaTopic"),
+                    "--tongban.exchange.kafka.partitions=" + Integer.getInteger("bench.kafkaPartitions", 4),
+                    "--tongban.exchange.kafka.consumers=" + Integer.getInteger("bench.kafkaConsumers", 2)));
+        }
         System.setProperty("bench.hubJvm", hubJvm.replace("{i}", Integer.toString(i)));
         hubs.add(BenchHub.startProcess(Path.of("target/bench-hub-" + i + ".log"), hubArgs.toArray(String[]::new)));
         ids.add(id);
@@ -294,9 +307,10 @@ public final class ClusterLoad {
                 "failover: %s (lease holder, %.2f s of its lease left) killed with SIGKILL (gone after %.2f s); %s held the lease %.2f s after the kill%n",
                 holder, remaining, killSeconds, next, failover);
         int survivor = ids.indexOf(next);
+        long before = count(jdbc, "select count(*) from delivery where resource_code = ?", code) / 2;
         long t0 = System.nanoTime();
         long accepted = send(List.of(suppliers.get(survivor)), code, 1, List.of(lastBatch));
-        awaitDrained(jdbc, code);
+        awaitDrained(jdbc, code, before + accepted);
         System.out.printf(
                 "after the failover: %d more records through %s, delivered in %.2f s%n",
                 accepted, next, (System.nanoTime() - t0) / 1e9);
@@ -314,7 +328,8 @@ public final class ClusterLoad {
             String body = bodies.get(i);
             futures.add(pool.submit(() -> {
                 JsonNode result = supplier.post("/api/exchange/intake/" + code + "?signing=BATCH", body);
-                accepted.addAndGet(result.get("accepted").asLong());
+                // In-process: the records taken in; through the intake topic: the records queued there.
+                accepted.addAndGet(result.has("queued") ? result.get("queued").asLong() : result.get("accepted").asLong());
                 return null;
             }));
         }
@@ -325,8 +340,13 @@ public final class ClusterLoad {
         return accepted.get();
     }
 
-    private static void awaitDrained(Connection jdbc, String code) throws Exception {
-        while (count(jdbc, "select count(*) from delivery where resource_code = ? and status = 'PENDING'", code) > 0) {
+    /**
+     * Until every record is queued for both demanders (through the intake topic they arrive after
+     * the 202) and no webhook delivery is pending.
+     */
+    private static void awaitDrained(Connection jdbc, String code, long records) throws Exception {
+        while (count(jdbc, "select count(*) from delivery where resource_code = ?", code) < 2 * records
+                || count(jdbc, "select count(*) from delivery where resource_code = ? and status = 'PENDING'", code) > 0) {
             Thread.sleep(100);
         }
     }

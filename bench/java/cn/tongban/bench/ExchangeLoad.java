@@ -107,8 +107,13 @@ public final class ExchangeLoad {
         double endToEndSeconds = (System.nanoTime() - start) / 1e9;
         // A figure counts only if the work was done: every accepted record queued for both demanders,
         // and in the ledger (received, and signed per delivery). The warm-up batches are in both counts.
-        long received = jdbc.sql("select count(*) from ledger_event where resource_code = ? and type = 'RECORD_RECEIVED'")
-                .param(code).query(Long.class).single();
+        // A batch's records as received are one event, naming each record itself or as leaves (ADR 0020).
+        long received = jdbc.sql("""
+                        select (select count(*) from ledger_event where resource_code = ? and type = 'RECORD_RECEIVED'
+                                and source_record_id is not null)
+                             + (select count(*) from ledger_leaf l join ledger_event e using (seq, occurred_at)
+                                where e.resource_code = ? and e.type = 'RECORD_RECEIVED')""")
+                .params(code, code).query(Long.class).single();
         // A signed event names its one delivery itself, or several as leaves (ADR 0012).
         long signed = jdbc.sql("""
                         select (select count(*) from ledger_event where resource_code = ? and type = 'DELIVERY_SIGNED'

@@ -35,27 +35,71 @@ class LedgerRecorder {
         this.json = json;
     }
 
+    /**
+     * A batch's records as received: those that passed are one RECORD_RECEIVED event naming each
+     * record as a leaf (source record, person, SM3 of its bytes; ADR 0020 follows ADR 0012 here), or
+     * the record in the event's own columns when it came alone; each quarantined record is its own
+     * RECORD_QUARANTINED event, with the rules it broke.
+     */
     @EventListener
     void on(ExchangeEvents.RecordsReceived e) {
-        List<LedgerEntry> entries = new ArrayList<>(e.records().size());
+        List<LedgerEntry> entries = new ArrayList<>();
+        List<ExchangeEvents.Received> passed = new ArrayList<>(e.records().size());
         for (ExchangeEvents.Received r : e.records()) {
-            entries.add(new LedgerEntry(
-                    e.at(),
-                    r.accepted() ? "RECORD_RECEIVED" : "RECORD_QUARANTINED",
-                    e.actor(),
-                    e.supplierUscc(),
-                    e.resourceCode(),
-                    null,
-                    null,
-                    null,
-                    r.accepted() ? "VALID" : "INVALID",
-                    r.sourceRecordId(),
-                    null,
-                    r.personRef(),
-                    r.digest(),
-                    details("batch", e.batchId().toString(), "channel", e.channel(), "reasons", r.reasons())));
+            if (r.accepted()) {
+                passed.add(r);
+            } else {
+                entries.add(received(e, "RECORD_QUARANTINED", "INVALID", r, null, List.of(), r.reasons()));
+            }
+        }
+        if (passed.size() == 1) {
+            entries.add(received(e, "RECORD_RECEIVED", "VALID", passed.get(0), null, List.of(), List.of()));
+        } else if (!passed.isEmpty()) {
+            List<LedgerLeaf> leaves = new ArrayList<>(passed.size());
+            for (ExchangeEvents.Received r : passed) {
+                leaves.add(new LedgerLeaf(null, r.sourceRecordId(), r.personRef(), r.digest()));
+            }
+            entries.add(received(e, "RECORD_RECEIVED", "VALID", null, LedgerLeaf.root(leaves), leaves, List.of()));
         }
         record(entries);
+    }
+
+    /** A received event: of one record ({@code r}), or of the leaves with their root as its digest. */
+    private LedgerEntry received(
+            ExchangeEvents.RecordsReceived e,
+            String type,
+            String outcome,
+            ExchangeEvents.Received r,
+            String root,
+            List<LedgerLeaf> leaves,
+            List<String> reasons) {
+        String details = leaves.isEmpty()
+                ? details("batch", e.batchId().toString(), "channel", e.channel(), "reasons", reasons)
+                : details(
+                        "batch",
+                        e.batchId().toString(),
+                        "channel",
+                        e.channel(),
+                        "reasons",
+                        reasons,
+                        "leaves",
+                        leaves.size());
+        return new LedgerEntry(
+                e.at(),
+                type,
+                e.actor(),
+                e.supplierUscc(),
+                e.resourceCode(),
+                null,
+                null,
+                null,
+                outcome,
+                r == null ? null : r.sourceRecordId(),
+                null,
+                r == null ? null : r.personRef(),
+                r == null ? root : r.digest(),
+                details,
+                leaves);
     }
 
     @EventListener

@@ -370,6 +370,15 @@ class LedgerIT {
         assertThat(signed)
                 .extracting(e -> e.get("participantUscc").asString())
                 .containsExactlyInAnyOrder(province.notaryUscc(), province.insurerUscc());
+        // The batch's records as received are one event too, each record a leaf (ADR 0020).
+        JsonNode received = lineage.stream()
+                .filter(e -> e.get("type").asString().equals("RECORD_RECEIVED"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(received.get("details").asString()).contains("\"leaves\":3");
+        assertThat(store.leaves(received.get("seq").asLong()))
+                .extracting(LedgerLeaf::sourceRecordId)
+                .containsExactly("M-1", "M-2", "M-3");
         for (JsonNode event : signed) {
             assertThat(event.get("details").asString()).contains("\"leaves\":3");
             assertThat(event.hasNonNull("sourceRecordId")).isFalse();
@@ -416,7 +425,8 @@ class LedgerIT {
                 named.add(e.get("sourceRecordId").asString());
             }
         });
-        assertThat(named).containsOnly("M-1");
+        // Every event of the batch names its records as leaves: none names another person's record.
+        assertThat(named).allMatch("M-1"::equals);
 
         // The person's evidence bundle carries the leaves and verifies offline.
         BundleVerifier.Verdict verdict = BundleVerifier.verify(bundleOf("idNumber=" + person, "leaves.zip"));
