@@ -37,7 +37,7 @@ class LedgerRecorder {
 
     /**
      * A batch's records as received: those that passed are one RECORD_RECEIVED event naming each
-     * record as a leaf (source record, person, SM3 of its bytes; ADR 0020 follows ADR 0012 here), or
+     * record as a leaf (source record, person, SM3 of its bytes; ADR 0021, as ADR 0012 does for deliveries), or
      * the record in the event's own columns when it came alone; each quarantined record is its own
      * RECORD_QUARANTINED event, with the rules it broke.
      */
