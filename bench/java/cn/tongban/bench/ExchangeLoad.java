@@ -107,20 +107,8 @@ public final class ExchangeLoad {
         double endToEndSeconds = (System.nanoTime() - start) / 1e9;
         // A figure counts only if the work was done: every accepted record queued for both demanders,
         // and in the ledger (received, and signed per delivery). The warm-up batches are in both counts.
-        // A batch's records as received are one event, naming each record itself or as leaves (ADR 0020).
-        long received = jdbc.sql("""
-                        select (select count(*) from ledger_event where resource_code = ? and type = 'RECORD_RECEIVED'
-                                and source_record_id is not null)
-                             + (select count(*) from ledger_leaf l join ledger_event e using (seq, occurred_at)
-                                where e.resource_code = ? and e.type = 'RECORD_RECEIVED')""")
-                .params(code, code).query(Long.class).single();
-        // A signed event names its one delivery itself, or several as leaves (ADR 0012).
-        long signed = jdbc.sql("""
-                        select (select count(*) from ledger_event where resource_code = ? and type = 'DELIVERY_SIGNED'
-                                and delivery_key is not null)
-                             + (select count(*) from ledger_leaf l join ledger_event e using (seq, occurred_at)
-                                where e.resource_code = ? and e.type = 'DELIVERY_SIGNED')""")
-                .params(code, code).query(Long.class).single();
+        long received = named(jdbc, "RECORD_RECEIVED", code);
+        long signed = named(jdbc, "DELIVERY_SIGNED", code);
         if (queued != 2 * (accepted + warmUp) || received != accepted + warmUp || signed != queued) {
             throw new IllegalStateException("work missing: " + (accepted + warmUp) + " records accepted, "
                     + queued + " deliveries queued, ledger: " + received + " received, " + signed + " signed");
@@ -171,6 +159,21 @@ public final class ExchangeLoad {
         }
         pool.shutdown();
         return accepted.get();
+    }
+
+    /**
+     * How many records (or deliveries) the events of a type name: an event naming one in its own
+     * columns counts one, an event naming several counts its leaves (ADR 0012, ADR 0021).
+     */
+    static long named(JdbcClient jdbc, String type, String code) {
+        return jdbc.sql("""
+                        select (select count(*) from ledger_event where resource_code = ? and type = ?
+                                and source_record_id is not null)
+                             + (select count(*) from ledger_leaf l join ledger_event e using (seq, occurred_at)
+                                where e.resource_code = ? and e.type = ?)""")
+                .params(code, type, code, type)
+                .query(Long.class)
+                .single();
     }
 
     /** Waits until the dispatcher has delivered every pending delivery of the resource. */

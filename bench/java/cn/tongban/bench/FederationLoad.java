@@ -143,13 +143,7 @@ public final class FederationLoad {
         // A figure counts only if the work was done: every record accepted at Guangdong delivered
         // there to the peer, and in the Hunan demander's mailbox exactly once (warm-up included).
         long total = warmUp + accepted;
-        // A batch's records as received are one event, naming each record itself or as leaves (ADR 0020).
-        long gdReceived = gdJdbc.sql("""
-                        select (select count(*) from ledger_event where resource_code = ? and type = 'RECORD_RECEIVED'
-                                and source_record_id is not null)
-                             + (select count(*) from ledger_leaf l join ledger_event e using (seq, occurred_at)
-                                where e.resource_code = ? and e.type = 'RECORD_RECEIVED')""")
-                .params(code, code).query(Long.class).single();
+        long gdReceived = ExchangeLoad.named(gdJdbc, "RECORD_RECEIVED", code);
         long gdDeliveries = gdJdbc.sql("select count(*) from delivery where resource_code = ?")
                 .param(code).query(Long.class).single();
         long gdDelivered = gdJdbc.sql("select count(*) from delivery where resource_code = ? and status = 'DELIVERED'")

@@ -107,14 +107,7 @@ public class IntakePipeline {
 
     /** The resource exists, the caller supplies it, and the batch's size is within bounds. */
     public void admit(IntakeBatch batch) {
-        Resource resource = supplyList.get(batch.resourceCode);
-        if (!batch.actor.mayExchangeFor(resource.providerUscc())) {
-            throw ApiException.forbidden("only the resource's provider supplies its records");
-        }
-        if (batch.incoming.isEmpty() || batch.incoming.size() > IntakeService.MAX_BATCH) {
-            throw ApiException.invalid(
-                    "records", "size", "a batch carries 1 to " + IntakeService.MAX_BATCH + " records");
-        }
+        Resource resource = admissible(supplyList, batch.resourceCode, batch.incoming.size(), batch.actor);
         batch.resource = resource;
         batch.schema = schemas.computeIfAbsent(
                 resource.code() + "@" + resource.updatedAt(), k -> new Schema.Parser().parse(resource.avroSchema()));
@@ -124,6 +117,23 @@ public class IntakePipeline {
         batch.issuedAt = batch.now.toString();
         batch.today = LocalDate.now(clock);
         batch.received = new ExchangeEvents.Received[batch.incoming.size()];
+    }
+
+    /**
+     * The resource a batch of {@code records} records is for, when the caller supplies it and the
+     * size is within bounds; refused otherwise. The intake topic asks it before it writes a batch.
+     */
+    static Resource admissible(
+            SupplyList supplyList, String resourceCode, int records, cn.tongban.security.Actor actor) {
+        Resource resource = supplyList.get(resourceCode);
+        if (!actor.mayExchangeFor(resource.providerUscc())) {
+            throw ApiException.forbidden("only the resource's provider supplies its records");
+        }
+        if (records == 0 || records > IntakeService.MAX_BATCH) {
+            throw ApiException.invalid(
+                    "records", "size", "a batch carries 1 to " + IntakeService.MAX_BATCH + " records");
+        }
+        return resource;
     }
 
     /**

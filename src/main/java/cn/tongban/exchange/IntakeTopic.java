@@ -8,7 +8,6 @@ import cn.tongban.exchange.internal.TransactionalProducers;
 import cn.tongban.schema.SchemaRegistry;
 import cn.tongban.security.Actor;
 import cn.tongban.signing.DataCipher;
-import cn.tongban.web.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,7 +98,7 @@ public class IntakeTopic implements DisposableBean {
      */
     public Submission submit(
             String resourceCode, List<IncomingRecord> incoming, String channel, SigningMode mode, Actor actor) {
-        Resource resource = admit(resourceCode, incoming, actor);
+        Resource resource = IntakePipeline.admissible(supplyList, resourceCode, incoming.size(), actor);
         String personField = QualityRules.personKeyField(schemaOf(resource));
         int partitions;
         try {
@@ -130,19 +129,6 @@ public class IntakeTopic implements DisposableBean {
                     "the intake topic did not take the batch (" + e.getClass().getSimpleName() + ")", e);
         }
         return new Submission(submissionId, incoming.size(), List.copyOf(batches));
-    }
-
-    /** The pipeline's own admission, before anything is written. */
-    private Resource admit(String resourceCode, List<IncomingRecord> incoming, Actor actor) {
-        Resource resource = supplyList.get(resourceCode);
-        if (!actor.mayExchangeFor(resource.providerUscc())) {
-            throw ApiException.forbidden("only the resource's provider supplies its records");
-        }
-        if (incoming.isEmpty() || incoming.size() > IntakeService.MAX_BATCH) {
-            throw ApiException.invalid(
-                    "records", "size", "a batch carries 1 to " + IntakeService.MAX_BATCH + " records");
-        }
-        return resource;
     }
 
     /**
