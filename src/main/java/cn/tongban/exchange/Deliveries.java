@@ -258,6 +258,9 @@ public class Deliveries {
      * the intake topic is still waiting to be taken in.
      */
     public BatchView batch(Actor actor, UUID id) {
+        if (!operates(actor)) {
+            participant(actor); // an approver or auditor does not read batches
+        }
         var batch = store.batch(id).orElseThrow(() -> ApiException.notFound("batch taken in"));
         if (!operates(actor) && !actor.mayExchangeFor(batch.supplierUscc())) {
             throw ApiException.notFound("batch taken in");

@@ -30,6 +30,8 @@ import tools.jackson.databind.JsonNode;
 @RequestMapping("/api/exchange")
 class ExchangeController {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ExchangeController.class);
+
     private final IntakeService intake;
     private final QueryService queries;
     private final Deliveries deliveries;
@@ -99,6 +101,7 @@ class ExchangeController {
             return ResponseEntity.status(HttpStatus.ACCEPTED)
                     .body(topic.submit(resource, records, "HTTP_PUSH", mode, CurrentActor.get()));
         } catch (IntakeTopic.Unavailable e) {
+            log.warn("push answered 503: {}", e.getMessage());
             return unavailable(
                     "urn:tongban:problem:intake-unavailable",
                     "暂时无法接收数据，请稍后重发 (the hub cannot take the batch in now: send it again later)",

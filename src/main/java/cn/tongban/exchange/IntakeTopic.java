@@ -39,6 +39,14 @@ import tools.jackson.databind.json.JsonMapper;
 public class IntakeTopic implements DisposableBean {
 
     static final String KEY_ID_HEADER = "tongban-key-id";
+    /**
+     * What a part's plaintext begins with. The data key seals other things too (quarantined
+     * records, whose JSON a supplier writes): without this, such a ciphertext put on the topic
+     * would open as a part.
+     */
+    private static final byte[] DOMAIN = "tongban-intake-part-v1\n".getBytes(StandardCharsets.US_ASCII);
+    /** Bigger than any part a push can make (its body is at most 16 MB): the topic and the producers allow it. */
+    static final int MAX_PART_BYTES = 24 * 1024 * 1024;
 
     /** What the topic carries: one part of a pushed batch, with who pushed it. */
     record Part(
@@ -148,7 +156,10 @@ public class IntakeTopic implements DisposableBean {
     }
 
     private ProducerRecord<String, byte[]> message(int partition, Part part) {
-        byte[] sealed = cipher.encrypt(json.writeValueAsBytes(part));
+        byte[] body = json.writeValueAsBytes(part);
+        byte[] plain = java.util.Arrays.copyOf(DOMAIN, DOMAIN.length + body.length);
+        System.arraycopy(body, 0, plain, DOMAIN.length, body.length);
+        byte[] sealed = cipher.encrypt(plain);
         ProducerRecord<String, byte[]> message =
                 new ProducerRecord<>(settings.topic(), partition, part.batchId().toString(), sealed);
         message.headers().add(new RecordHeader(KEY_ID_HEADER, cipher.keyId().getBytes(StandardCharsets.US_ASCII)));
@@ -169,7 +180,8 @@ public class IntakeTopic implements DisposableBean {
                             exchange.kafkaBootstrapServers(),
                             "tongban-intake-" + exchange.instanceId(),
                             settings.producers(),
-                            settings.sendTimeout());
+                            settings.sendTimeout(),
+                            MAX_PART_BYTES);
                 }
                 made = producers;
             }
@@ -177,9 +189,30 @@ public class IntakeTopic implements DisposableBean {
         return made;
     }
 
-    /** A part as the topic carries it, opened with the key it names; throws when it is not one a hub sealed. */
+    /** Not a part a hub sealed: it fails SM4-GCM authentication, or it is something else the data key sealed. */
+    static final class NotSealedByAHub extends RuntimeException {
+        NotSealedByAHub(String why) {
+            super(why);
+        }
+    }
+
+    /**
+     * A part as the topic carries it, opened with the key it names. Throws {@link NotSealedByAHub}
+     * when no hub sealed it as a part; any other failure (its JSON) is the hub's own and is thrown
+     * as it is, so the part is polled again rather than skipped.
+     */
     Part open(byte[] sealed, String keyId) {
-        return json.readValue(cipher.decrypt(keyId, sealed), Part.class);
+        byte[] plain;
+        try {
+            plain = cipher.decrypt(keyId, sealed);
+        } catch (IllegalStateException e) {
+            throw new NotSealedByAHub("it fails SM4-GCM authentication");
+        }
+        if (plain.length < DOMAIN.length
+                || !java.util.Arrays.equals(plain, 0, DOMAIN.length, DOMAIN, 0, DOMAIN.length)) {
+            throw new NotSealedByAHub("it is not sealed as an intake part");
+        }
+        return json.readValue(plain, DOMAIN.length, plain.length - DOMAIN.length, Part.class);
     }
 
     @Override

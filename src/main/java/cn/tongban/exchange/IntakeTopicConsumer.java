@@ -47,6 +47,9 @@ import tools.jackson.databind.json.JsonMapper;
 public class IntakeTopicConsumer {
 
     static final String ROUTE = "intake-topic";
+    /** The consumer group every instance's {@code intake-topic} route joins. */
+    public static final String GROUP = "tongban-pipeline";
+
     private static final Logger log = LoggerFactory.getLogger(IntakeTopicConsumer.class);
 
     private final IntakeTopic topic;
@@ -62,6 +65,7 @@ public class IntakeTopicConsumer {
     private final CamelContext camel;
     private final RouteControls controls;
     private final io.micrometer.core.instrument.MeterRegistry meters;
+    private final org.springframework.context.ApplicationEventPublisher events;
 
     /** What became of a part this instance was given. */
     enum PartOutcome {
@@ -88,8 +92,10 @@ public class IntakeTopicConsumer {
             Clock clock,
             CamelContext camel,
             RouteControls controls,
-            io.micrometer.core.instrument.MeterRegistry meters) {
+            io.micrometer.core.instrument.MeterRegistry meters,
+            org.springframework.context.ApplicationEventPublisher events) {
         this.meters = meters;
+        this.events = events;
         this.topic = topic;
         this.settings = settings;
         this.exchange = exchange;
@@ -122,7 +128,8 @@ public class IntakeTopicConsumer {
                         "topic", settings.topic(),
                         "brokers", exchange.kafkaBootstrapServers(),
                         "consumers", settings.consumers(),
-                        "sessionTimeoutMs", settings.sessionTimeout().toMillis()));
+                        "sessionTimeoutMs", settings.sessionTimeout().toMillis(),
+                        "group", GROUP));
         controls.applyTo(ROUTE);
         log.info(
                 "intake through Kafka: topic {} ({} partitions), {} consumer(s) on this instance",
@@ -139,8 +146,13 @@ public class IntakeTopicConsumer {
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
         try (Admin admin = Admin.create(config)) {
-            admin.createTopics(List.of(
-                            new NewTopic(settings.topic(), settings.partitions(), settings.replicationFactor())))
+            NewTopic intakeTopic = new NewTopic(settings.topic(), settings.partitions(), settings.replicationFactor())
+                    .configs(Map.of(
+                            "max.message.bytes",
+                            Integer.toString(IntakeTopic.MAX_PART_BYTES),
+                            "min.insync.replicas",
+                            Integer.toString(Math.min(2, settings.replicationFactor()))));
+            admin.createTopics(List.of(intakeTopic))
                     .all()
                     .get(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
             log.info("intake topic {} created", settings.topic());
@@ -183,14 +195,14 @@ public class IntakeTopicConsumer {
         }
         try {
             return topic.open(message.getBody(byte[].class), keyId);
-        } catch (RuntimeException e) {
+        } catch (IntakeTopic.NotSealedByAHub e) {
             // Not sealed with a hub's data key: not a part any hub wrote. Nothing of it is taken in.
             log.warn(
-                    "intake topic {} partition {} offset {}: not a part sealed by the hub ({}), skipped",
+                    "intake topic {} partition {} offset {}: not a part sealed by a hub ({}), skipped",
                     topicName,
                     partition,
                     offset,
-                    e.getClass().getSimpleName());
+                    e.getMessage());
             return null;
         }
     }
@@ -198,7 +210,9 @@ public class IntakeTopicConsumer {
     private PartOutcome takeIn(Part part, String topicName, int partition, long offset) {
         try {
             return transaction.execute(status -> {
-                if (!store.takeIntakeMessage(topicName, partition, offset, exchange.instanceId(), clock.instant())) {
+                if (!store.takeIntakeMessage(topicName, partition, offset, exchange.instanceId(), clock.instant())
+                        || store.batch(part.batchId()).isPresent()) {
+                    // Taken before: at this offset, or the same part written to the topic again.
                     return PartOutcome.REPEAT;
                 }
                 intake.ingestQueued(part);
@@ -206,7 +220,8 @@ public class IntakeTopicConsumer {
             });
         } catch (ApiException refusal) {
             return transaction.execute(status -> {
-                if (!store.takeIntakeMessage(topicName, partition, offset, exchange.instanceId(), clock.instant())) {
+                if (!store.takeIntakeMessage(topicName, partition, offset, exchange.instanceId(), clock.instant())
+                        || store.batch(part.batchId()).isPresent()) {
                     return PartOutcome.REPEAT;
                 }
                 quarantineRefused(part, refusal);
@@ -235,18 +250,20 @@ public class IntakeTopicConsumer {
     private void quarantineRefused(Part part, ApiException refusal) {
         String supplier = supplierOf(part);
         if (supplier == null) {
-            log.warn(
-                    "batch {} refused when taken in from the intake topic, and no supplier to hold it for",
-                    part.batchId());
-            return;
+            // Nobody to hold the records for (a platform administrator's push to a resource since
+            // removed): not skipped — the part stays in its lane, polled again, until an operator acts.
+            throw new IllegalStateException(
+                    "batch " + part.batchId() + " is refused now and has no supplier to be held in quarantine for");
         }
         List<FieldProblem> reasons = refusal.problems().isEmpty()
                 ? List.of(new FieldProblem("resource", "refused", refusal.getMessage()))
                 : refusal.problems();
         Instant now = clock.instant();
         List<QuarantineRow> held = new ArrayList<>(part.records().size());
+        List<byte[]> bodies = new ArrayList<>(part.records().size());
         for (IntakeService.IncomingRecord record : part.records()) {
             byte[] body = json.writeValueAsBytes(record.record() == null ? json.nullNode() : record.record());
+            bodies.add(body);
             held.add(new QuarantineRow(
                     UUID.randomUUID(),
                     part.batchId(),
@@ -260,6 +277,23 @@ public class IntakeTopicConsumer {
                     now));
         }
         store.insertQuarantine(held);
+        List<ExchangeEvents.Received> received = new ArrayList<>(held.size());
+        for (int i = 0; i < held.size(); i++) {
+            received.add(new ExchangeEvents.Received(
+                    held.get(i).sourceRecordId(),
+                    null,
+                    java.util.HexFormat.of().formatHex(cn.tongban.signing.Sm3.digest(bodies.get(i))),
+                    false,
+                    reasons.stream().map(r -> r.field() + ":" + r.rule()).toList()));
+        }
+        events.publishEvent(new ExchangeEvents.RecordsReceived(
+                part.batchId(),
+                part.resourceCode(),
+                supplier,
+                part.channel(),
+                part.actor().name(),
+                received,
+                now));
         store.insertBatch(new ExchangeStore.BatchRow(
                 part.batchId(),
                 part.resourceCode(),

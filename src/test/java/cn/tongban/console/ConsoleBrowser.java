@@ -89,7 +89,28 @@ final class ConsoleBrowser implements AutoCloseable {
         find(By.id("password")).sendKeys(password);
         WebElement submit = find(By.id("login-submit"));
         submit.click();
-        waitFor(ExpectedConditions.stalenessOf(submit));
+        waitFor(gone(submit));
+    }
+
+    /**
+     * The element has left the page (a navigation or an htmx swap). Chromium sometimes answers a
+     * question about a node of the page just replaced with "Node with given id does not belong to
+     * the document" instead of a stale-element error: that too means it is gone.
+     */
+    static ExpectedCondition<Boolean> gone(WebElement element) {
+        return driver -> {
+            try {
+                element.isEnabled();
+                return false;
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                return true;
+            } catch (org.openqa.selenium.WebDriverException e) {
+                if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                    return true;
+                }
+                throw e;
+            }
+        };
     }
 
     void logout() {

@@ -337,7 +337,7 @@ class ConsoleBrowserIT {
         WebElement before = find(By.id("endpoints-panel"));
         find(By.id("endpoint-submit")).click();
         // htmx swaps the whole panel: wait until the old one is gone.
-        wait(ExpectedConditions.stalenessOf(before));
+        wait(ConsoleBrowser.gone(before));
     }
 
     private void login(String user, String password) {
@@ -459,7 +459,7 @@ class ConsoleBrowserIT {
         WebElement before = find(row);
         before.findElement(By.name("reason")).sendKeys("公证处系统升级");
         before.findElement(By.cssSelector("button.suspend")).click();
-        wait(ExpectedConditions.stalenessOf(before));
+        wait(ConsoleBrowser.gone(before));
         wait(ExpectedConditions.textToBe(By.cssSelector("#route-" + route + " td.health"), "SUSPENDED"));
         assertThat(find(By.cssSelector("#route-" + route + " td.state")).getText())
                 .isEqualTo("Suspended");
@@ -487,14 +487,14 @@ class ConsoleBrowserIT {
         before = find(row);
         before.findElement(By.name("reason")).sendKeys("升级完成");
         before.findElement(By.cssSelector("button.resume")).click();
-        wait(ExpectedConditions.stalenessOf(before));
+        wait(ConsoleBrowser.gone(before));
         wait(ExpectedConditions.textToBe(By.cssSelector("#route-" + route + " td.state"), "Started"));
         assertThat(ops.get("/api/ops/routes/" + route).json().get("state").asString())
                 .isEqualTo("Started");
 
         before = find(row);
         before.findElement(By.cssSelector("button.test")).click();
-        wait(ExpectedConditions.stalenessOf(before));
+        wait(ConsoleBrowser.gone(before));
         assertThat(find(By.cssSelector("#route-" + route + " .tested")).getText())
                 .contains("不可达");
         shot("2x-ops-4-connection-tested");
@@ -503,7 +503,7 @@ class ConsoleBrowserIT {
         assertThat(find(By.id("quarantine")).getText()).contains("ops-bad-1").contains("idNumber");
         WebElement letter = find(By.id("dead-" + dead));
         letter.findElement(By.cssSelector("button.replay")).click();
-        wait(ExpectedConditions.stalenessOf(letter));
+        wait(ConsoleBrowser.gone(letter));
         assertThat(find(By.cssSelector("#dead-" + dead + " .replayed")).getText())
                 .startsWith("已重放");
         shot("2x-ops-5-dead-letter-replayed");

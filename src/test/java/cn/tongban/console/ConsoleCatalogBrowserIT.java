@@ -343,7 +343,7 @@ class ConsoleCatalogBrowserIT {
         }
         WebElement submit = find(By.id("replay-submit"));
         submit.click();
-        console.waitFor(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(submit));
+        console.waitFor(ConsoleBrowser.gone(submit));
     }
 
     /** The notary's administrator, as CatalogFixture names it. */

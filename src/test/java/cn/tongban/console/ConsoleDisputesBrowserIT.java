@@ -338,7 +338,7 @@ class ConsoleDisputesBrowserIT {
     private void submitRaise() {
         WebElement submit = console.find(By.id("raise-submit"));
         submit.click();
-        console.waitFor(ExpectedConditions.stalenessOf(submit));
+        console.waitFor(ConsoleBrowser.gone(submit));
     }
 
     private JsonNode reportLineOfTheSupplier() {

@@ -108,6 +108,8 @@ class KafkaTransportIT {
                 push(province, round % 2 == 0 ? viaA : viaB, pushed.get(round), accepted, batches);
             }
             int written = batches.size();
+            // Operators see what piles up: the group is behind by at least every part (and its marker).
+            await().atMost(Duration.ofSeconds(15)).until(() -> offsetsBehind(b), behind -> behind >= written);
             consumers(a, true);
             consumers(b, true);
             await().atMost(Duration.ofSeconds(30))
@@ -129,6 +131,9 @@ class KafkaTransportIT {
 
             everyAcceptedRecordArrivesOnce(province, accepted);
             everyPartIsOneBatchTakenInOnce(viaB, batches);
+            // Drained: at most each partition's last transaction marker is left.
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> offsetsBehind(b), behind -> behind >= 0 && behind <= PARTITIONS);
             assertThat(takenByA + taken(b)).as("parts taken in by A and B").isEqualTo(batches.size());
             System.out.printf(
                     "Kafka transport: %d records in %d parts; A took %.0f before it stopped with %d of %d written waiting, B the rest; singleton work on B %d ms after A stopped%n",
@@ -242,6 +247,14 @@ class KafkaTransportIT {
         } else {
             routes.suspendRoute(IntakeTopicConsumer.ROUTE);
         }
+    }
+
+    /** What the instance's health says the pipeline's consumer group is behind in the intake topic. */
+    private static long offsetsBehind(ConfigurableApplicationContext hub) {
+        JsonNode kafka =
+                Api.at(port(hub)).as("ops").get("/actuator/health").json().at("/components/kafka");
+        assertThat(kafka.at("/status").asString()).as(kafka.toString()).isEqualTo("UP");
+        return kafka.at("/details/intakeTopic/offsetsBehind").asLong(-1);
     }
 
     /** Parts this instance ran through the pipeline. */

@@ -183,6 +183,11 @@ class RoleMatrixIT {
         rule("GET /api/exchange/deliveries", EnumSet.of(PLATFORM_ADMIN, OPERATOR, AUDITOR));
         rule("GET /api/exchange/status", ALL);
         rule("GET /api/exchange/quarantine", union(EXCHANGERS, OPERATORS));
+        // A batch's outcome: its supplier's administrator and systems, and operators; hidden from other participants.
+        rule(
+                "GET /api/exchange/batches/{id}",
+                union(EnumSet.of(DEPARTMENT_ADMIN, SYSTEM), OPERATORS),
+                EnumSet.of(OTHER_ADMIN, OTHER_SYSTEM));
         rule(
                 "POST /api/exchange/quarantine/{id}/replay",
                 EnumSet.of(PLATFORM_ADMIN, DEPARTMENT_ADMIN, SYSTEM),
@@ -530,6 +535,8 @@ class RoleMatrixIT {
             variables.put("/api/disputes/{id}", dispute);
             variables.put("/api/exchange/dead-letters/{id}", dead);
             variables.put("/api/exchange/quarantine/{id}", held);
+            variables.put(
+                    "/api/exchange/batches/{id}", pushed.json().get("batchId").asString());
             variables.put("/registry/schemas/ids/{id}", Integer.toString(schemaId));
             variables.put("/api/exchange/intake/{resource}", code);
             variables.put("/api/exchange/query/{resource}", supplied);

@@ -33,6 +33,7 @@ public final class TransactionalProducers implements AutoCloseable {
     private final String idPrefix;
     private final BlockingQueue<Slot> idle;
     private final Duration timeout;
+    private volatile boolean closed;
 
     /** One producer's place in the pool; the producer is made on first use (the brokers may be down at start). */
     private final class Slot {
@@ -52,7 +53,7 @@ public final class TransactionalProducers implements AutoCloseable {
                 try {
                     made.initTransactions();
                 } catch (KafkaException e) {
-                    made.close(Duration.ZERO);
+                    made.close(Duration.ofSeconds(2));
                     throw e;
                 }
                 producer = made;
@@ -62,32 +63,37 @@ public final class TransactionalProducers implements AutoCloseable {
 
         void discard() {
             if (producer != null) {
-                producer.close(Duration.ZERO);
+                try {
+                    producer.close(Duration.ofSeconds(2));
+                } catch (RuntimeException ignored) {
+                    // It is being given up on either way.
+                }
                 producer = null;
             }
         }
     }
 
-    public TransactionalProducers(String bootstrapServers, String idPrefix, int size, Duration timeout) {
+    /**
+     * @param maxMessageBytes the largest message the producers may write (the topic must allow it)
+     */
+    public TransactionalProducers(
+            String bootstrapServers, String idPrefix, int size, Duration timeout, int maxMessageBytes) {
         this.idPrefix = idPrefix;
         this.timeout = timeout;
-        this.settings = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG,
-                (int) timeout.toMillis(),
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
-                (int) Math.max(timeout.toMillis(), 1_000),
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                (int) Math.min(timeout.toMillis(), 1_000),
-                ProducerConfig.LINGER_MS_CONFIG,
-                0,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG,
-                "lz4");
+        Map<String, Object> config = new java.util.HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) timeout.toMillis());
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), 1_000));
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 1_000));
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxMessageBytes);
+        config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(32L << 20, 2L * maxMessageBytes));
+        // A transaction a lost producer leaves open holds back read-committed consumers until it times out.
+        config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) Math.max(10_000, 3 * timeout.toMillis()));
+        this.settings = Map.copyOf(config);
         this.idle = new ArrayBlockingQueue<>(size);
         for (int i = 0; i < size; i++) {
             idle.add(new Slot(idPrefix + "-" + i));
@@ -108,18 +114,39 @@ public final class TransactionalProducers implements AutoCloseable {
                 for (Future<RecordMetadata> each : sent) {
                     each.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 }
-                producer.commitTransaction();
+                commit(producer);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                slot.discard();
+                abortOrDiscard(slot);
                 throw new KafkaException("interrupted while writing to Kafka", e);
             } catch (ExecutionException | TimeoutException | KafkaException | IllegalStateException e) {
-                // A producer in doubt (fenced, timed out mid-transaction) is not reused: a new one aborts what it left.
-                slot.discard();
+                abortOrDiscard(slot);
                 throw e instanceof KafkaException ke ? ke : new KafkaException("the write to Kafka failed", e);
             }
         } finally {
-            idle.add(slot);
+            giveBack(slot);
+        }
+    }
+
+    /** A commit that timed out may still complete: Kafka lets it be asked again, which says how it ended. */
+    private static void commit(KafkaProducer<String, byte[]> producer) {
+        try {
+            producer.commitTransaction();
+        } catch (org.apache.kafka.common.errors.TimeoutException timedOut) {
+            producer.commitTransaction();
+        }
+    }
+
+    /**
+     * An abortable failure is aborted and the producer kept; a fatal one (fenced by a newer
+     * producer of the same id, a broken sequence, refused) closes it — with time for the close to
+     * end cleanly — and the next write makes a new one, whose initialisation aborts what was left.
+     */
+    private static void abortOrDiscard(Slot slot) {
+        try {
+            slot.producer.abortTransaction();
+        } catch (RuntimeException fatal) {
+            slot.discard();
         }
     }
 
@@ -129,11 +156,21 @@ public final class TransactionalProducers implements AutoCloseable {
         try {
             return slot.producer().partitionsFor(topic).size();
         } finally {
-            idle.add(slot);
+            giveBack(slot);
         }
     }
 
+    private void giveBack(Slot slot) {
+        if (closed) {
+            slot.discard();
+        }
+        idle.add(slot);
+    }
+
     private Slot borrow() {
+        if (closed) {
+            throw new KafkaException("the intake topic's producers are closed");
+        }
         try {
             Slot slot = idle.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (slot == null) {
@@ -148,6 +185,7 @@ public final class TransactionalProducers implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         List<Slot> all = new ArrayList<>();
         idle.drainTo(all);
         all.forEach(Slot::discard);
