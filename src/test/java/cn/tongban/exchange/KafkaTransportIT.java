@@ -24,10 +24,23 @@ import org.apache.camel.CamelContext;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import tools.jackson.databind.JsonNode;
@@ -39,6 +52,7 @@ import tools.jackson.databind.JsonNode;
  * record answered 202 reaches the webhook and the mailbox, none under two delivery ids, each
  * part is one batch taken in once, and the singleton work moves to B.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KafkaTransportIT {
 
     private static final int PARTITIONS = 4;
@@ -89,6 +103,7 @@ class KafkaTransportIT {
     }
 
     @Test
+    @Order(1)
     void partsTakenInByBothInstancesAndNothingLostWhenOneStopsMidStream() throws Exception {
         try (ExchangeProvince province = new ExchangeProvince(port(a))) {
             Api viaA = province.supplierSystem;
@@ -149,6 +164,96 @@ class KafkaTransportIT {
                     .as(verified.toString())
                     .isTrue();
         }
+    }
+
+    /**
+     * What else may be on the topic: a part written to it again (a replay on the brokers, an
+     * operator's re-produce) is a repeat, taken in once; a message no hub sealed is skipped; and
+     * the partition goes on with the next push.
+     */
+    @Test
+    @Order(2)
+    void aPartWrittenAgainIsARepeatAndOneNoHubSealedIsSkipped() throws Exception {
+        try (ExchangeProvince province = new ExchangeProvince(port(b))) {
+            Api supplier = province.supplierSystem;
+            Set<String> accepted = ConcurrentHashMap.newKeySet();
+            List<String> batches = new ArrayList<>();
+            push(province, supplier, records(province, "h0-"), accepted, batches);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> missing(accepted, province.webhook.envelopes()), Set::isEmpty);
+            IntakeTopicConsumer consumer = b.getBean(IntakeTopicConsumer.class);
+            double repeats =
+                    consumer.parts(IntakeTopicConsumer.PartOutcome.REPEAT).count();
+            double unreadable =
+                    consumer.parts(IntakeTopicConsumer.PartOutcome.UNREADABLE).count();
+
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString()),
+                    new StringSerializer(),
+                    new ByteArraySerializer())) {
+                ConsumerRecord<String, byte[]> part = firstPartOf(batches.get(0));
+                producer.send(new ProducerRecord<>(topic, part.partition(), part.key(), part.value(), part.headers()))
+                        .get();
+                ProducerRecord<String, byte[]> forged =
+                        new ProducerRecord<>(topic, part.partition(), "forged", new byte[64]);
+                forged.headers()
+                        .add(
+                                IntakeTopic.KEY_ID_HEADER,
+                                part.headers()
+                                        .lastHeader(IntakeTopic.KEY_ID_HEADER)
+                                        .value());
+                producer.send(forged).get();
+            }
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> consumer.parts(IntakeTopicConsumer.PartOutcome.REPEAT)
+                                            .count()
+                                    > repeats
+                            && consumer.parts(IntakeTopicConsumer.PartOutcome.UNREADABLE)
+                                            .count()
+                                    > unreadable);
+
+            push(province, supplier, records(province, "h1-"), accepted, batches);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> missing(accepted, province.webhook.envelopes()), Set::isEmpty);
+            assertThat(bySource(province.webhook.envelopes()))
+                    .allSatisfy((source, ids) ->
+                            assertThat(ids).as("delivery ids of " + source).hasSize(1));
+            int deliveries = 0;
+            for (String id : batches) {
+                deliveries += supplier.get("/api/exchange/batches/" + id)
+                        .json()
+                        .get("deliveries")
+                        .asInt();
+            }
+            assertThat(deliveries).as("deliveries queued by the batches").isEqualTo(2 * 2 * BATCH);
+        }
+    }
+
+    /** The message that carries one part of a batch, read back from the topic. */
+    private static ConsumerRecord<String, byte[]> firstPartOf(String batchId) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.getBrokersAsString(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed");
+        try (KafkaConsumer<String, byte[]> reader =
+                new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                partitions.add(new TopicPartition(topic, p));
+            }
+            reader.assign(partitions);
+            reader.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(500))) {
+                    if (batchId.equals(record.key())) {
+                        return record;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no message of batch " + batchId + " on the intake topic");
     }
 
     /** Another participant's push is refused before anything reaches the topic. */
