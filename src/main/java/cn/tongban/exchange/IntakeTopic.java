@@ -196,6 +196,11 @@ public class IntakeTopic implements DisposableBean {
         }
     }
 
+    /** The producers made and their transactions initialised, before the first push; how many are ready. */
+    int prepareProducers() {
+        return producers().prepare();
+    }
+
     /**
      * A part as the topic carries it, opened with the key it names. Throws {@link NotSealedByAHub}
      * when no hub sealed it as a part; any other failure (its JSON) is the hub's own and is thrown

@@ -130,6 +130,13 @@ public class IntakeTopicConsumer {
                         "consumers", settings.consumers(),
                         "sessionTimeoutMs", settings.sessionTimeout().toMillis(),
                         "group", GROUP));
+        int ready = topic.prepareProducers();
+        if (ready < settings.producers()) {
+            log.warn(
+                    "intake topic: {} of {} producers ready at start (the brokers did not answer)",
+                    ready,
+                    settings.producers());
+        }
         controls.applyTo(ROUTE);
         log.info(
                 "intake through Kafka: topic {} ({} partitions), {} consumer(s) on this instance",

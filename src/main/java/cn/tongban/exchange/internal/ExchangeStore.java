@@ -595,11 +595,14 @@ public class ExchangeStore {
                 .optional();
     }
 
-    /** The records of a batch that are held in quarantine (any status), in the order they came. */
+    /**
+     * The records of a batch that are held in quarantine (any status), by source record id; their
+     * payloads are not read (the answer never shows them).
+     */
     public List<QuarantineRow> quarantineOfBatch(UUID batchId) {
         return jdbc.sql("""
-                        select id, batch_id, resource_code, supplier_uscc, source_record_id, reasons::text, payload_cipher, key_id, status,
+                        select id, batch_id, resource_code, supplier_uscc, source_record_id, reasons::text, null::bytea, key_id, status,
                                received_at
-                        from quarantine where batch_id = ? order by received_at, source_record_id""").param(batchId).query(ExchangeStore::quarantine).list();
+                        from quarantine where batch_id = ? order by source_record_id""").param(batchId).query(ExchangeStore::quarantine).list();
     }
 }
