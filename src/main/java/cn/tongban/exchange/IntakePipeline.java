@@ -109,14 +109,19 @@ public class IntakePipeline {
     public void admit(IntakeBatch batch) {
         Resource resource = admissible(supplyList, batch.resourceCode, batch.incoming.size(), batch.actor);
         batch.resource = resource;
-        batch.schema = schemas.computeIfAbsent(
-                resource.code() + "@" + resource.updatedAt(), k -> new Schema.Parser().parse(resource.avroSchema()));
+        batch.schema = schemaOf(resource);
         batch.personField = QualityRules.personKeyField(batch.schema);
         batch.batchId = batch.givenBatchId != null ? batch.givenBatchId : UUID.randomUUID();
         batch.now = clock.instant();
         batch.issuedAt = batch.now.toString();
         batch.today = LocalDate.now(clock);
         batch.received = new ExchangeEvents.Received[batch.incoming.size()];
+    }
+
+    /** The resource's Avro schema as it stands, parsed once per version (the intake topic asks it too). */
+    Schema schemaOf(Resource resource) {
+        return schemas.computeIfAbsent(
+                resource.code() + "@" + resource.updatedAt(), k -> new Schema.Parser().parse(resource.avroSchema()));
     }
 
     /**

@@ -5,7 +5,6 @@ import cn.tongban.catalog.SupplyList;
 import cn.tongban.exchange.IntakeService.IncomingRecord;
 import cn.tongban.exchange.IntakeService.SigningMode;
 import cn.tongban.exchange.internal.TransactionalProducers;
-import cn.tongban.schema.SchemaRegistry;
 import cn.tongban.security.Actor;
 import cn.tongban.signing.DataCipher;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import org.apache.avro.Schema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -77,7 +74,7 @@ public class IntakeTopic implements DisposableBean {
     private final cn.tongban.signing.PersonRefs personRefs;
     private final DataCipher cipher;
     private final JsonMapper json;
-    private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
+    private final IntakePipeline pipeline;
     private volatile TransactionalProducers producers;
 
     IntakeTopic(
@@ -86,7 +83,9 @@ public class IntakeTopic implements DisposableBean {
             SupplyList supplyList,
             cn.tongban.signing.PersonRefs personRefs,
             DataCipher cipher,
-            JsonMapper json) {
+            JsonMapper json,
+            IntakePipeline pipeline) {
+        this.pipeline = pipeline;
         this.settings = settings;
         this.exchange = exchange;
         this.supplyList = supplyList;
@@ -107,7 +106,7 @@ public class IntakeTopic implements DisposableBean {
     public Submission submit(
             String resourceCode, List<IncomingRecord> incoming, String channel, SigningMode mode, Actor actor) {
         Resource resource = IntakePipeline.admissible(supplyList, resourceCode, incoming.size(), actor);
-        String personField = QualityRules.personKeyField(schemaOf(resource));
+        String personField = QualityRules.personKeyField(pipeline.schemaOf(resource));
         int partitions;
         try {
             partitions = producers().partitionCount(settings.topic());
@@ -164,11 +163,6 @@ public class IntakeTopic implements DisposableBean {
                 new ProducerRecord<>(settings.topic(), partition, part.batchId().toString(), sealed);
         message.headers().add(new RecordHeader(KEY_ID_HEADER, cipher.keyId().getBytes(StandardCharsets.US_ASCII)));
         return message;
-    }
-
-    private Schema schemaOf(Resource resource) {
-        return schemas.computeIfAbsent(
-                resource.code() + "@" + resource.updatedAt(), k -> SchemaRegistry.parse(resource.avroSchema()));
     }
 
     private TransactionalProducers producers() {

@@ -90,19 +90,13 @@ class KafkaHealth implements HealthIndicator, DisposableBean {
         try {
             DescribeClusterResult cluster = admin.describeCluster(new DescribeClusterOptions().timeoutMs(TIMEOUT_MS));
             int brokers = cluster.nodes().get(TIMEOUT_MS, TimeUnit.MILLISECONDS).size();
-            Health.Builder up = Health.up()
-                    .withDetail("clusterId", cluster.clusterId().get(TIMEOUT_MS, TimeUnit.MILLISECONDS))
-                    .withDetail("brokers", brokers);
-            if (intakeTopic == null) {
-                return up.build();
-            }
-            Map<String, Object> topic = intakeTopicOrWhyNot();
+            Map<String, Object> topic = intakeTopic == null ? null : intakeTopicOrWhyNot();
             // The brokers answer but the intake topic cannot be read: pushes may fail, consumers wait.
-            Health.Builder builder = topic.containsKey("error") ? Health.status(HubHealth.DEGRADED) : up;
-            return builder.withDetail("clusterId", cluster.clusterId().get(TIMEOUT_MS, TimeUnit.MILLISECONDS))
-                    .withDetail("brokers", brokers)
-                    .withDetail("intakeTopic", topic)
-                    .build();
+            Health.Builder health =
+                    topic != null && topic.containsKey("error") ? Health.status(HubHealth.DEGRADED) : Health.up();
+            health.withDetail("clusterId", cluster.clusterId().get(TIMEOUT_MS, TimeUnit.MILLISECONDS))
+                    .withDetail("brokers", brokers);
+            return (topic == null ? health : health.withDetail("intakeTopic", topic)).build();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Health.status(HubHealth.DEGRADED)
